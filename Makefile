@@ -1,0 +1,65 @@
+# Newsroom — two commands on a fresh machine:
+#   make run    serve the demo newsroom on http://127.0.0.1:3000 (embedded SQLite)
+#   make test   run every test (Rust unit/integration + Playwright in Chromium)
+# Both install what is missing first (scripts/bootstrap.sh).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export LEPTOS_SITE_ROOT ?= target/site
+export LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
+export CARGO_TERM_COLOR ?= always
+
+BIN := target/release/newsroom
+
+.PHONY: run dev test build bootstrap bootstrap-test test-rust test-e2e budget bench-live bench-comments lighthouse fmt lint clean
+
+run: bootstrap build
+	$(BIN) migrate
+	$(BIN) seed-demo
+	$(BIN) serve
+
+dev: bootstrap
+	cargo leptos watch
+
+build:
+	cargo leptos build --release
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+bootstrap-test:
+	@scripts/bootstrap.sh test
+
+# Everything CI runs. The release build is shared by the Rust tests, the budget check and the
+# browser tests, so dependencies compile once.
+test: bootstrap-test build test-rust budget test-e2e
+
+test-rust:
+	cargo nextest run --release --no-default-features --features ssr --no-fail-fast
+
+budget:
+	scripts/budget.sh --check
+
+test-e2e:
+	cd end2end && npx playwright test
+
+bench-live:
+	scripts/bench-live.sh
+
+bench-comments:
+	scripts/bench-comments.sh
+
+lighthouse:
+	scripts/lighthouse.sh
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets --no-default-features --features ssr -- -D warnings
+	cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+clean:
+	cargo clean
+	rm -rf data .tools end2end/node_modules

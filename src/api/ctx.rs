@@ -1,0 +1,63 @@
+//! What server functions take from the request context.
+
+use crate::{model::AppError, server::state::Services};
+use axum::http::{HeaderMap, StatusCode, header, request::Parts};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// The services, provided to every request by the router.
+pub fn services() -> Result<Arc<Services>, AppError> {
+    use_context::<Arc<Services>>().ok_or_else(|| {
+        tracing::error!("services missing from request context");
+        AppError::Internal
+    })
+}
+
+/// The request's headers (empty outside a request).
+pub fn request_headers() -> HeaderMap {
+    use_context::<Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default()
+}
+
+/// True when the browser posted a plain HTML form (no JavaScript): it wants a page back.
+pub fn is_plain_form_post() -> bool {
+    request_headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// Answers a server function's error with its HTTP status, unless the request is a page render
+/// or a plain form post (those redirect or render their own status).
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result
+        && !is_plain_form_post()
+        && let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        res.set_status(StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::BAD_REQUEST));
+    }
+    result
+}
+
+/// The value of a request cookie.
+pub fn cookie(name: &str) -> Option<String> {
+    let headers = request_headers();
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+}
+
+/// The browser's User-Agent header.
+pub fn user_agent() -> Option<String> {
+    request_headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}

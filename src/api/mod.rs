@@ -1,0 +1,8 @@
+//! Server functions, grouped by domain. Each body is a few lines: take the services from
+//! context, call the domain in `crate::server`, return a typed error.
+
+pub mod reader;
+pub mod site;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx;

@@ -1,0 +1,59 @@
+//! Read-only server functions behind the reader pages. They are GET requests, so shared
+//! caches and browsers may keep them.
+
+use crate::model::{AppError, ArticleLookup, FrontPage, ListingPage, SearchPage, SlugPage};
+use leptos::{prelude::*, server_fn::codec::GetUrl};
+
+#[cfg(feature = "ssr")]
+use crate::{api::ctx, server::reader};
+
+/// The front page.
+#[server(prefix = "/api", endpoint = "reader/front", input = GetUrl)]
+pub async fn get_front_page() -> Result<FrontPage, AppError> {
+    let svc = ctx::services()?;
+    ctx::respond(reader::front_page(&svc).await)
+}
+
+/// An article by section and slug; counts a reader's view.
+#[server(prefix = "/api", endpoint = "reader/article", input = GetUrl)]
+pub async fn get_article(section: String, slug: String) -> Result<ArticleLookup, AppError> {
+    let svc = ctx::services()?;
+    let is_staff = crate::api::site::is_staff().await;
+    let result = reader::article_page(&svc, &section, &slug, is_staff).await;
+    if let Ok(ArticleLookup::Found(page)) = &result
+        && !page.preview
+        && !is_staff
+    {
+        svc.popularity
+            .record(page.article.id, ctx::user_agent().as_deref());
+    }
+    ctx::respond(result)
+}
+
+/// A section front or a static page.
+#[server(prefix = "/api", endpoint = "reader/slug", input = GetUrl)]
+pub async fn get_slug_page(slug: String, page: u32) -> Result<SlugPage, AppError> {
+    let svc = ctx::services()?;
+    ctx::respond(reader::slug_page(&svc, &slug, page).await)
+}
+
+/// A tag page.
+#[server(prefix = "/api", endpoint = "reader/tag", input = GetUrl)]
+pub async fn get_tag_page(slug: String, page: u32) -> Result<ListingPage, AppError> {
+    let svc = ctx::services()?;
+    ctx::respond(reader::tag_page(&svc, &slug, page).await)
+}
+
+/// An author page.
+#[server(prefix = "/api", endpoint = "reader/author", input = GetUrl)]
+pub async fn get_author_page(slug: String, page: u32) -> Result<ListingPage, AppError> {
+    let svc = ctx::services()?;
+    ctx::respond(reader::author_page(&svc, &slug, page).await)
+}
+
+/// Search results.
+#[server(prefix = "/api", endpoint = "reader/search", input = GetUrl)]
+pub async fn search(q: String, page: u32) -> Result<SearchPage, AppError> {
+    let svc = ctx::services()?;
+    ctx::respond(reader::search(&svc, &q, page).await)
+}

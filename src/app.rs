@@ -1,0 +1,92 @@
+//! The application shell and the route table.
+
+pub mod components;
+pub mod format;
+pub mod http;
+pub mod islands;
+pub mod pages;
+
+use crate::model::SiteInfo;
+use components::layout::{PromoBanner, SiteFooter, SiteHeader, SkipLink};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+use pages::{
+    article::ArticlePage, front::FrontPage, listing::AuthorPage, listing::TagPage,
+    not_found::NotFound, search::SearchPage, slug::SlugPage,
+};
+use std::sync::Arc;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions, css_href: Arc<str>) -> impl IntoView {
+    let lang = use_context::<SiteInfo>()
+        .map(|s| s.language)
+        .unwrap_or_else(|| "en".into());
+    if let Some(nonce) = leptos::nonce::use_nonce() {
+        let dev_reload = std::env::var_os("LEPTOS_WATCH").is_some();
+        http::set_header(
+            "content-security-policy",
+            &http::content_security_policy(&nonce.to_string(), dev_reload),
+        );
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <meta name="theme-color" content="#14213d" />
+                <link rel="stylesheet" href=css_href.to_string() />
+                <link rel="icon" href="/favicon.ico" sizes="any" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Every page: header, the routed content, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let site_name = use_context::<SiteInfo>()
+        .map(|s| s.name)
+        .unwrap_or_default();
+    // leptos_meta 0.8 writes the <title> text into the page unescaped, so escape it here: a
+    // search for `</title><script>` must stay text. (The App only renders on the server.)
+    let formatter = move |title: String| {
+        format::escape_html(&if title.is_empty() || title == site_name {
+            site_name.clone()
+        } else {
+            format!("{title} | {site_name}")
+        })
+    };
+    view! {
+        <Title formatter />
+        <Router>
+            <SkipLink />
+            <PromoBanner />
+            <SiteHeader />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=FrontPage ssr=SsrMode::Async />
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/tag/:slug") view=TagPage ssr=SsrMode::Async />
+                    <Route path=path!("/author/:slug") view=AuthorPage ssr=SsrMode::Async />
+                    <Route path=path!("/:slug") view=SlugPage ssr=SsrMode::Async />
+                    <Route path=path!("/:section/:slug") view=ArticlePage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}

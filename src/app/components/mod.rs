@@ -1,0 +1,7 @@
+//! Reusable pieces of reader pages.
+
+pub mod cards;
+pub mod layout;
+pub mod pagination;
+pub mod rails;
+pub mod seo;

@@ -1,0 +1,62 @@
+//! Dates and numbers as readers see them, in the publication's time zone.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// Escapes text for HTML, for the few places that write HTML strings by hand.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// "26 November 2026, 15:44"
+pub fn date_time(dt: DateTime<Utc>, tz: Tz) -> String {
+    dt.with_timezone(&tz).format("%-d %B %Y, %H:%M").to_string()
+}
+
+/// "26 November 2026"
+pub fn date(dt: DateTime<Utc>, tz: Tz) -> String {
+    dt.with_timezone(&tz).format("%-d %B %Y").to_string()
+}
+
+/// "15:44"
+pub fn time(dt: DateTime<Utc>, tz: Tz) -> String {
+    dt.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+/// The machine-readable form for `<time datetime>`.
+pub fn iso(dt: DateTime<Utc>) -> String {
+    dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// "1 minute read", "4 minute read"
+pub fn read_time(minutes: u32) -> String {
+    format!("{minutes} min read")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_are_shown_in_the_site_zone() {
+        let t = Utc.with_ymd_and_hms(2026, 7, 1, 12, 5, 0).unwrap();
+        assert_eq!(
+            date_time(t, chrono_tz::Europe::Dublin),
+            "1 July 2026, 13:05"
+        );
+        assert_eq!(iso(t), "2026-07-01T12:05:00Z");
+        assert_eq!(time(t, chrono_tz::UTC), "12:05");
+    }
+}

@@ -1,0 +1,11 @@
+//! Types shared by the server and the browser.
+
+pub mod content;
+pub mod error;
+pub mod pages;
+pub mod site;
+
+pub use content::*;
+pub use error::{AppError, FieldError};
+pub use pages::*;
+pub use site::*;

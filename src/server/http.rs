@@ -1,0 +1,371 @@
+//! The HTTP application: Leptos routes, server functions, static files and the middleware every
+//! request passes through (same-origin check, caching, compression, security headers).
+
+use crate::{
+    app::{App, shell},
+    model::SiteInfo,
+    server::state::{AppState, Services},
+};
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::{path::Path, sync::Arc};
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+/// HTML bodies larger than this are streamed without an ETag.
+const ETAG_MAX_BYTES: usize = 4 * 1024 * 1024;
+
+/// Builds the whole application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let site_root = options.site_root.to_string();
+    let pkg_dir = Path::new(&site_root).join(options.site_pkg_dir.as_ref());
+    let context = {
+        let state = state.clone();
+        move || provide_request_context(&state)
+    };
+    let shell_fn = {
+        let css = state.css_href.clone();
+        move |opts: LeptosOptions| shell(opts, css.clone())
+    };
+    let pkg_cache = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(pkg_cache),
+                ))
+                .service(ServeDir::new(pkg_dir)),
+        )
+        .nest_service(
+            "/static",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=86400"),
+                ))
+                .service(ServeDir::new(Path::new(&site_root).join("static"))),
+        )
+        .nest_service(
+            "/media",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    // Media file names are content hashes: they never change.
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ))
+                .service(ServeDir::new(state.services.media.dir())),
+        )
+        .route_service(
+            "/favicon.ico",
+            tower_http::services::ServeFile::new(Path::new(&site_root).join("favicon.ico")),
+        )
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let shell_fn = shell_fn.clone();
+            move || shell_fn(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell_fn))
+        .layer(middleware::from_fn_with_state(state.clone(), page_caching))
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Context every page render and server function gets.
+fn provide_request_context(state: &AppState) {
+    provide_context(state.services.clone());
+    provide_context::<SiteInfo>(state.services.site.clone());
+}
+
+/// True for methods that change state.
+fn is_state_changing(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses state-changing requests from other origins. Browsers always send `Sec-Fetch-Site`
+/// or `Origin` with such requests, so a forged cross-site form or fetch is caught; same-origin
+/// forms (with or without JavaScript) pass.
+pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if is_state_changing(req.method())
+        && !origin_allowed(req.headers(), &state.services.config.site.base_url)
+    {
+        tracing::warn!(path = %req.uri().path(), "refused cross-site request");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "This request came from another site and was refused.",
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// The same-origin rule on request headers alone (unit-tested).
+pub fn origin_allowed(headers: &HeaderMap, base_url: &str) -> bool {
+    let get = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    match get(header::ORIGIN) {
+        None => true,
+        Some("null") => false,
+        Some(origin) => {
+            let host = get(header::HOST).unwrap_or_default();
+            origin == base_url
+                || origin
+                    .split_once("://")
+                    .is_some_and(|(_, o)| !host.is_empty() && o == host)
+        }
+    }
+}
+
+/// Headers every response carries.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    res
+}
+
+/// `Cache-Control`, `ETag` and 304 for HTML pages. Pages for signed-in people (or that set a
+/// cookie) are private and never stored by shared caches.
+async fn page_caching(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let private = has_session_cookie(req.headers());
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let sets_cookie = parts.headers.contains_key(header::SET_COOKIE);
+    let cache = if private || sets_cookie || !parts.status.is_success() {
+        if parts.status == StatusCode::NOT_FOUND && !private {
+            "public, max-age=60"
+        } else {
+            "private, no-store"
+        }
+    } else {
+        "public, max-age=60, stale-while-revalidate=300"
+    };
+    if !parts.headers.contains_key(header::CACHE_CONTROL) {
+        parts
+            .headers
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    parts.headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Encoding"),
+    );
+    if parts.status != StatusCode::OK {
+        return Response::from_parts(parts, body);
+    }
+    let bytes = match to_bytes(body, ETAG_MAX_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "response too large").into_response();
+        }
+    };
+    let etag = format!("W/\"{}\"", &page_fingerprint(&bytes, &parts.headers)[..24]);
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        parts.headers.insert(header::ETAG, v);
+    }
+    if if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        // A 304's headers replace the cached ones: the cached page carries its own nonce, so
+        // a fresh policy (with a fresh nonce) must not be sent with it.
+        parts.headers.remove(header::CONTENT_SECURITY_POLICY);
+        parts.headers.remove(header::SET_COOKIE);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A hash of the page that ignores its per-response CSP nonce, so an unchanged page keeps
+/// its ETag.
+fn page_fingerprint(body: &[u8], headers: &HeaderMap) -> String {
+    let nonce = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|csp| csp.split("'nonce-").nth(1))
+        .and_then(|rest| rest.split('\'').next())
+        .filter(|n| n.len() >= 8);
+    match (nonce, std::str::from_utf8(body)) {
+        (Some(n), Ok(text)) => crate::server::crypto::sha256_hex(&text.replace(n, "")),
+        _ => crate::server::crypto::sha256_hex_bytes(body),
+    }
+}
+
+/// Name of the staff session cookie.
+pub const SESSION_COOKIE: &str = "nr_session";
+/// Name of the reader session cookie.
+pub const READER_COOKIE: &str = "nr_reader";
+
+fn has_session_cookie(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| {
+            let name = c.trim().split('=').next().unwrap_or_default();
+            name == SESSION_COOKIE || name == READER_COOKIE
+        })
+}
+
+/// Reads the asset fingerprints cargo-leptos writes next to the server binary.
+pub fn css_href(options: &LeptosOptions) -> Arc<str> {
+    let name = options.output_name.to_string();
+    let pkg = options.site_pkg_dir.to_string();
+    if options.hash_files
+        && let Some(hash) = hash_file_entry(options, "css")
+    {
+        return format!("/{pkg}/{name}.{hash}.css").into();
+    }
+    format!("/{pkg}/{name}.css").into()
+}
+
+fn hash_file_entry(options: &LeptosOptions, key: &str) -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let text = std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()?;
+    text.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        (k.trim() == key).then(|| v.trim().to_owned())
+    })
+}
+
+/// True when cargo-leptos fingerprinted the assets of this build.
+pub fn hashed_build(options: &LeptosOptions) -> bool {
+    hash_file_entry(options, "js").is_some()
+}
+
+/// Builds the state for a configured set of services.
+pub fn app_state(services: Arc<Services>, leptos_options: LeptosOptions) -> AppState {
+    let css_href = css_href(&leptos_options);
+    AppState {
+        leptos_options,
+        services,
+        css_href,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        for (k, v) in pairs {
+            m.insert(
+                header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        m
+    }
+
+    const BASE: &str = "https://ledger.example";
+
+    #[test]
+    fn same_origin_requests_pass() {
+        assert!(origin_allowed(
+            &h(&[("sec-fetch-site", "same-origin")]),
+            BASE
+        ));
+        assert!(origin_allowed(&h(&[("origin", BASE)]), BASE));
+        assert!(origin_allowed(
+            &h(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            BASE
+        ));
+        // Typed into the address bar / bookmarks.
+        assert!(origin_allowed(&h(&[("sec-fetch-site", "none")]), BASE));
+    }
+
+    #[test]
+    fn cross_site_requests_are_refused() {
+        assert!(!origin_allowed(
+            &h(&[("sec-fetch-site", "cross-site")]),
+            BASE
+        ));
+        assert!(!origin_allowed(
+            &h(&[("sec-fetch-site", "same-site")]),
+            BASE
+        ));
+        assert!(!origin_allowed(
+            &h(&[("origin", "https://evil.example")]),
+            BASE
+        ));
+        assert!(!origin_allowed(&h(&[("origin", "null")]), BASE));
+        assert!(!origin_allowed(
+            &h(&[
+                ("origin", "https://evil.example"),
+                ("host", "ledger.example")
+            ]),
+            BASE
+        ));
+    }
+
+    #[test]
+    fn session_cookies_are_recognised() {
+        assert!(has_session_cookie(&h(&[("cookie", "a=1; nr_session=xyz")])));
+        assert!(!has_session_cookie(&h(&[("cookie", "nr_sessionx=1")])));
+    }
+}

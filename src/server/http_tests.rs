@@ -1,0 +1,213 @@
+//! HTTP-level tests of the reader site through the real router.
+
+use crate::server::testkit::TestApp;
+use axum::http::StatusCode;
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+#[tokio::test]
+async fn front_page_lists_article_links_without_javascript() {
+    let app = TestApp::seeded(6).await;
+    let res = app.get("/").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.header("content-type").unwrap().starts_with("text/html"));
+    let (cards, _) = app
+        .svc
+        .store
+        .published(crate::server::store::Listing::Latest, 6, 0)
+        .await
+        .unwrap();
+    for c in &cards {
+        assert!(
+            res.body.contains(&format!("href=\"{}\"", c.href())),
+            "front page misses {}",
+            c.href()
+        );
+    }
+    assert_eq!(count(&res.body, "<h1"), 1, "exactly one h1");
+    assert!(res.body.contains("<title>The Calloway Ledger</title>"));
+}
+
+#[tokio::test]
+async fn article_page_has_its_metadata_in_the_first_response() {
+    let app = TestApp::seeded(3).await;
+    let path = app.first_article_path().await;
+    let res = app.get(&path).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let a = app
+        .svc
+        .store
+        .article_by_slug(path.rsplit('/').next().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let b = &res.body;
+    assert_eq!(count(b, "<h1"), 1);
+    assert!(
+        b.contains(&format!("<title>{} | The Calloway Ledger</title>", a.title)),
+        "title"
+    );
+    assert!(b.contains("property=\"og:title\""), "og:title");
+    assert!(
+        b.contains(&format!(
+            "<link href=\"http://127.0.0.1:3000{path}\" rel=\"canonical\">"
+        )),
+        "canonical"
+    );
+    assert!(b.contains("<time datetime=\""), "time element");
+    assert!(b.contains("application/ld+json"), "JSON-LD");
+    assert!(b.contains("srcset=\"/media/"), "responsive hero");
+    // Reader pages never show staff controls.
+    assert!(!b.contains("Edit post"));
+    // The head comes before the body: meta must be in <head>.
+    let head_end = b.find("</head>").unwrap();
+    assert!(b.find("og:title").unwrap() < head_end);
+}
+
+#[tokio::test]
+async fn unknown_slugs_and_paths_answer_404() {
+    let app = TestApp::seeded(1).await;
+    for path in [
+        "/news/no-such-story",
+        "/no-such-section",
+        "/a/b/c/d",
+        "/tag/nope",
+        "/author/nobody",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(res.body.contains("We could not find that page"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn article_under_the_wrong_section_redirects_permanently() {
+    let app = TestApp::seeded(1).await;
+    let path = app.first_article_path().await;
+    let slug = path.rsplit('/').next().unwrap();
+    let res = app.get(&format!("/sport/{slug}")).await;
+    // The first demo article is not a sport story.
+    assert_eq!(res.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(res.header("location"), Some(path.as_str()));
+}
+
+#[tokio::test]
+async fn section_static_search_tag_and_author_pages_render() {
+    let app = TestApp::seeded(8).await;
+    for (path, needle) in [
+        ("/news", "<h1>News</h1>"),
+        ("/about", "About the Ledger"),
+        ("/search?q=ferry", "result"),
+        ("/tag/ferries", "<h1>Ferries</h1>"),
+        ("/author/samuel-achterberg", "Samuel Achterberg"),
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert!(res.body.contains(needle), "{path} lacks {needle}");
+        assert_eq!(count(&res.body, "<h1"), 1, "{path}: one h1");
+    }
+    let res = app.get("/news?page=99").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app.get("/news?page=zero").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn search_highlights_and_escapes() {
+    let app = TestApp::seeded(8).await;
+    let res = app.get("/search?q=ferry").await;
+    assert!(res.body.contains("<mark>"), "highlighted match");
+    // leptos_meta writes <title> text unescaped; the app escapes it (see App's formatter).
+    let res = app
+        .get("/search?q=%3C%2Ftitle%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!res.body.contains("<script>alert(1)"), "query is escaped");
+}
+
+#[tokio::test]
+async fn pages_carry_cache_headers_and_answer_304_to_a_matching_etag() {
+    let app = TestApp::seeded(2).await;
+    let path = app.first_article_path().await;
+    let res = app.get(&path).await;
+    assert!(res.header("cache-control").unwrap().starts_with("public"));
+    let etag = res.header("etag").expect("etag").to_owned();
+    let again = app.get_with(&path, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    // Anyone with a session gets a private page.
+    let private = app.get_with(&path, &[("cookie", "nr_session=abc")]).await;
+    assert_eq!(private.header("cache-control"), Some("private, no-store"));
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_same_origin_posts_pass() {
+    let app = TestApp::new().await;
+    let promo = app.svc.site.promo.clone().unwrap();
+    let body = format!("id={}", promo.id);
+    let res = app
+        .post_form(
+            "/api/site/dismiss-promo",
+            &body,
+            &[
+                ("origin", "https://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.header("set-cookie").is_none());
+    let ok = app.post_form("/api/site/dismiss-promo", &body, &[]).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok.header("set-cookie").unwrap().contains("SameSite=Lax"));
+}
+
+#[tokio::test]
+async fn dismissed_promo_banner_stays_hidden() {
+    let app = TestApp::new().await;
+    let promo = app.svc.site.promo.clone().unwrap();
+    let shown = app.get("/about-nothing").await;
+    assert!(shown.body.contains(&promo.text));
+    let hidden = app
+        .get_with(
+            "/about-nothing",
+            &[("cookie", &format!("nr_promo={}", promo.id))],
+        )
+        .await;
+    assert!(!hidden.body.contains(&promo.text));
+}
+
+#[tokio::test]
+async fn security_headers_are_set() {
+    let app = TestApp::new().await;
+    let res = app.get("/").await;
+    assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(res.header("x-frame-options"), Some("DENY"));
+    let csp = res.header("content-security-policy").expect("CSP");
+    assert!(csp.contains("script-src 'nonce-"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // Every inline script carries the nonce.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    for (i, _) in res.body.match_indices("<script") {
+        let tag = &res.body[i..i + res.body[i..].find('>').unwrap()];
+        assert!(
+            tag.contains(nonce) || tag.contains("application/ld+json"),
+            "script without nonce: {tag}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn responses_are_compressed_for_browsers_that_ask() {
+    let app = TestApp::seeded(2).await;
+    let res = app.get_with("/", &[("accept-encoding", "br")]).await;
+    assert_eq!(res.header("content-encoding"), Some("br"));
+}

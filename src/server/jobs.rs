@@ -1,0 +1,46 @@
+//! Background work inside the server process: scheduled publishing and view flushing.
+//! Everything here is driven by the database, so it resumes correctly after a restart.
+
+use crate::server::state::Services;
+use chrono::Duration;
+use std::sync::Arc;
+use tokio::{sync::watch, task::JoinHandle};
+
+/// How often the scheduler looks for due work.
+pub const TICK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs one round of periodic work (tests call this directly).
+pub async fn tick(svc: &Services) {
+    let now = svc.clock.now();
+    match svc.store.publish_due(now).await {
+        Ok(ids) if !ids.is_empty() => tracing::info!(?ids, "published scheduled articles"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "scheduled publishing failed"),
+    }
+    if let Err(e) = svc.popularity.flush(&svc.store, now).await {
+        tracing::error!(error = %e, "flushing view counts failed");
+    }
+}
+
+/// Starts the background loop; it stops (after a last flush) when `shutdown` turns true.
+pub fn spawn(svc: Arc<Services>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(TICK);
+        let mut rounds: u64 = 0;
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {}
+                _ = shutdown.changed() => break,
+            }
+            tick(&svc).await;
+            rounds += 1;
+            if rounds.is_multiple_of(720) {
+                let before = svc.clock.now() - Duration::days(2);
+                if let Err(e) = svc.store.prune_views(before).await {
+                    tracing::error!(error = %e, "pruning view counts failed");
+                }
+            }
+        }
+        tick(&svc).await;
+    })
+}

@@ -1,0 +1,19 @@
+//! Everything that runs only on the server: configuration, storage, HTTP, jobs.
+
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod http;
+pub mod jobs;
+pub mod media;
+pub mod popularity;
+pub mod reader;
+pub mod seed;
+pub mod state;
+pub mod store;
+pub mod text;
+
+#[cfg(test)]
+mod http_tests;
+#[cfg(test)]
+pub mod testkit;

@@ -1,0 +1,280 @@
+//! The reader site's domain: what each public page shows.
+
+use crate::{
+    model::{
+        AppError, Article, ArticleCard, ArticleLookup, ArticlePage, ArticleStatus, BodyPart,
+        FrontPage, ListingPage, ListingSubject, Paged, Rails, SearchPage, SearchResult,
+        SectionBlock, SlugPage,
+    },
+    server::{
+        state::Services,
+        store::{Listing, StoreError},
+    },
+};
+
+/// Stories per listing page.
+pub const PER_PAGE: u32 = 12;
+/// The most a query string may be; longer queries are cut, not refused.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Duplicate => AppError::Conflict("That already exists.".into()),
+            StoreError::Stale => AppError::Conflict(
+                "Someone else changed this since you opened it. Your text is still here; \
+                 copy it, reload, and apply your changes again."
+                    .into(),
+            ),
+            other => {
+                tracing::error!(error = %other, "store error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// The front page.
+pub async fn front_page(svc: &Services) -> Result<FrontPage, AppError> {
+    let store = &svc.store;
+    let (latest, _) = store.published(Listing::Latest, 13, 0).await?;
+    let mut latest = latest.into_iter();
+    let lead = latest.next();
+    let featured: Vec<ArticleCard> = latest.by_ref().take(4).collect();
+    let latest: Vec<ArticleCard> = latest.collect();
+    let mut sections = Vec::new();
+    for section in store.sections().await? {
+        let (cards, _) = store.published(Listing::Section(section.id), 4, 0).await?;
+        if !cards.is_empty() {
+            sections.push(SectionBlock { section, cards });
+        }
+    }
+    let (editors_picks, _) = store.published(Listing::EditorsPicks, 5, 0).await?;
+    Ok(FrontPage {
+        lead,
+        featured,
+        latest,
+        sections,
+        editors_picks,
+        most_popular: most_popular(svc, 5).await?,
+    })
+}
+
+/// The most-read published stories (falls back to the newest when nothing has been read yet).
+pub async fn most_popular(svc: &Services, n: u32) -> Result<Vec<ArticleCard>, AppError> {
+    let ids = svc.popularity.top(n as usize);
+    let mut cards = svc.store.cards_by_ids(&ids).await?;
+    if cards.len() < n as usize {
+        let (fill, _) = svc.store.published(Listing::Latest, n * 2, 0).await?;
+        for c in fill {
+            if cards.len() >= n as usize {
+                break;
+            }
+            if !cards.iter().any(|x| x.id == c.id) {
+                cards.push(c);
+            }
+        }
+    }
+    Ok(cards)
+}
+
+/// Side rails for a page, without `exclude`.
+pub async fn rails(svc: &Services, exclude: Option<i64>) -> Result<Rails, AppError> {
+    let keep = |cards: Vec<ArticleCard>, n: usize| -> Vec<ArticleCard> {
+        cards
+            .into_iter()
+            .filter(|c| Some(c.id) != exclude)
+            .take(n)
+            .collect()
+    };
+    let (more, _) = svc.store.published(Listing::Latest, 7, 0).await?;
+    let (picks, _) = svc.store.published(Listing::EditorsPicks, 5, 0).await?;
+    Ok(Rails {
+        most_popular: keep(most_popular(svc, 6).await?, 5),
+        editors_picks: keep(picks, 4),
+        more_news: keep(more, 6),
+    })
+}
+
+/// Splits a body at its related-story markers (`{{related:slug}}` on a line of its own).
+pub async fn body_parts(svc: &Services, html: &str) -> Result<Vec<BodyPart>, AppError> {
+    const OPEN: &str = "<p>{{related:";
+    const CLOSE: &str = "}}</p>";
+    let mut parts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        let after = &rest[start + OPEN.len()..];
+        let Some(end) = after.find(CLOSE) else { break };
+        let slug = after[..end].trim();
+        if !rest[..start].trim().is_empty() {
+            parts.push(BodyPart::Html(rest[..start].to_owned()));
+        }
+        if crate::server::config::is_slug(slug)
+            && let Some(a) = svc.store.article_by_slug(slug).await?
+            && a.status == ArticleStatus::Published
+        {
+            parts.push(BodyPart::Related(Box::new(a.card())));
+        }
+        rest = &after[end + CLOSE.len()..];
+    }
+    if !rest.trim().is_empty() {
+        parts.push(BodyPart::Html(rest.to_owned()));
+    }
+    Ok(parts)
+}
+
+/// Whether readers may see an article, and what they get when they may not.
+fn reader_visibility(a: &Article) -> Result<(), AppError> {
+    match a.status {
+        ArticleStatus::Published => Ok(()),
+        // Once public, then withdrawn: say so (410) rather than pretend it never existed.
+        ArticleStatus::Draft if a.published_at.is_some() => Err(AppError::Gone),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Resolves `/{section}/{slug}` for a reader (or for staff, who also see unpublished work).
+pub async fn article_page(
+    svc: &Services,
+    section_slug: &str,
+    slug: &str,
+    is_staff: bool,
+) -> Result<ArticleLookup, AppError> {
+    let Some(article) = svc.store.article_by_slug(slug).await? else {
+        return match svc.store.slug_redirect(slug).await? {
+            Some(r) => Ok(ArticleLookup::Moved(crate::model::article_path(
+                &r.section_slug,
+                &r.slug,
+            ))),
+            None => Err(AppError::NotFound),
+        };
+    };
+    let preview = match reader_visibility(&article) {
+        Ok(()) => false,
+        Err(_) if is_staff => true,
+        Err(e) => return Err(e),
+    };
+    if article.section.slug != section_slug {
+        return Ok(ArticleLookup::Moved(article.href()));
+    }
+    let body = body_parts(svc, &article.body_html).await?;
+    let rails = rails(svc, Some(article.id)).await?;
+    Ok(ArticleLookup::Found(Box::new(ArticlePage {
+        article,
+        body,
+        rails,
+        can_edit: is_staff,
+        preview,
+    })))
+}
+
+fn page_bounds(page: u32) -> Result<(u32, u32), AppError> {
+    if page == 0 || page > 10_000 {
+        return Err(AppError::NotFound);
+    }
+    Ok((PER_PAGE, (page - 1) * PER_PAGE))
+}
+
+async fn listing(
+    svc: &Services,
+    subject: ListingSubject,
+    listing: Listing,
+    page: u32,
+) -> Result<ListingPage, AppError> {
+    let (limit, offset) = page_bounds(page)?;
+    let (items, total) = svc.store.published(listing, limit, offset).await?;
+    // Page 1 of an empty listing exists; page 7 of a 2-page listing does not.
+    if items.is_empty() && page > 1 {
+        return Err(AppError::NotFound);
+    }
+    Ok(ListingPage {
+        subject,
+        cards: Paged {
+            items,
+            page,
+            per_page: PER_PAGE,
+            total,
+        },
+        rails: rails(svc, None).await?,
+    })
+}
+
+/// `/{slug}`: a section front, or else a static page.
+pub async fn slug_page(svc: &Services, slug: &str, page: u32) -> Result<SlugPage, AppError> {
+    if let Some(section) = svc
+        .store
+        .sections()
+        .await?
+        .into_iter()
+        .find(|s| s.slug == slug)
+    {
+        let id = section.id;
+        let l = listing(
+            svc,
+            ListingSubject::Section(section),
+            Listing::Section(id),
+            page,
+        )
+        .await?;
+        return Ok(SlugPage::Section(Box::new(l)));
+    }
+    match svc.store.page_by_slug(slug).await? {
+        Some(p) if page == 1 => Ok(SlugPage::Static(p)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// `/tag/{slug}`
+pub async fn tag_page(svc: &Services, slug: &str, page: u32) -> Result<ListingPage, AppError> {
+    let (id, tag) = svc
+        .store
+        .tag_by_slug(slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    listing(svc, ListingSubject::Tag(tag), Listing::Tag(id), page).await
+}
+
+/// `/author/{slug}`
+pub async fn author_page(svc: &Services, slug: &str, page: u32) -> Result<ListingPage, AppError> {
+    let author = svc
+        .store
+        .author_by_slug(slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let id = author.id;
+    listing(
+        svc,
+        ListingSubject::Author(author),
+        Listing::Author(id),
+        page,
+    )
+    .await
+}
+
+/// `/search?q=`
+pub async fn search(svc: &Services, query: &str, page: u32) -> Result<SearchPage, AppError> {
+    let query: String = query.trim().chars().take(MAX_QUERY_CHARS).collect();
+    let (limit, offset) = page_bounds(page)?;
+    let (hits, total) = if query.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        svc.store.search(&query, limit, offset).await?
+    };
+    Ok(SearchPage {
+        query,
+        results: Paged {
+            items: hits
+                .into_iter()
+                .map(|h| SearchResult {
+                    card: h.card,
+                    title_html: h.title_html,
+                    snippet_html: h.snippet_html,
+                })
+                .collect(),
+            page,
+            per_page: PER_PAGE,
+            total,
+        },
+    })
+}

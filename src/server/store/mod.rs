@@ -1,0 +1,238 @@
+//! The storage boundary: one domain trait, implemented for SQLite (and later PostgreSQL).
+//!
+//! Pages and services talk to `dyn Store`; only the implementations know SQL.
+
+pub mod sqlite;
+
+use crate::model::{Article, ArticleCard, ArticleStatus, Author, Image, Page, Section, TagRef};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// What can go wrong below the domain.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken (slug taken, email registered, ...).
+    #[error("already exists")]
+    Duplicate,
+    /// Someone else changed the row since it was read.
+    #[error("changed by someone else")]
+    Stale,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Turns a unique-constraint violation into `Duplicate`, without matching constraint names.
+    pub fn classify(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate,
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// Store results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A shared handle to the store.
+pub type SharedStore = Arc<dyn Store>;
+
+/// A section as configured, to be synchronised into the store.
+#[derive(Debug, Clone)]
+pub struct SectionInput {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub position: i64,
+}
+
+/// A new author.
+#[derive(Debug, Clone, Default)]
+pub struct AuthorInput {
+    pub slug: String,
+    pub name: String,
+    pub role_title: String,
+    pub bio: String,
+    pub photo_id: Option<i64>,
+}
+
+/// A new image (its files are already on disk).
+#[derive(Debug, Clone)]
+pub struct ImageInput {
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+    pub widths: Vec<u32>,
+}
+
+/// Everything stored about an article, as written by the domain (already validated, sanitized).
+#[derive(Debug, Clone)]
+pub struct ArticleWrite {
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub word_count: u32,
+    pub section_id: i64,
+    pub hero_image_id: Option<i64>,
+    pub hero_alt: String,
+    pub hero_caption: String,
+    pub hero_credit: String,
+    pub status: ArticleStatus,
+    pub editors_pick: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    pub revised_at: Option<DateTime<Utc>>,
+    pub tag_ids: Vec<i64>,
+    pub author_ids: Vec<i64>,
+}
+
+/// Which published articles a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Latest,
+    Section(i64),
+    Tag(i64),
+    Author(i64),
+    EditorsPicks,
+}
+
+/// A search result: the card plus highlighted fragments (already HTML-escaped, `<mark>`ed).
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub card: ArticleCard,
+    pub title_html: String,
+    pub snippet_html: String,
+}
+
+/// Where an old slug now points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlugRedirect {
+    pub section_slug: String,
+    pub slug: String,
+}
+
+/// The whole store: every domain's operations behind one handle.
+#[async_trait]
+pub trait Store: ContentStore + ArticleStore + ViewStore {
+    /// Applies pending migrations.
+    async fn migrate(&self) -> StoreResult<()>;
+}
+
+/// Settings, sections, tags, authors, images and static pages.
+#[async_trait]
+pub trait ContentStore: Send + Sync + 'static {
+    /// A stored setting.
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Stores a setting unless one exists; returns the value that is stored afterwards.
+    async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String>;
+    /// Creates or updates sections by slug.
+    async fn sync_sections(&self, sections: &[SectionInput]) -> StoreResult<()>;
+    /// All sections in menu order.
+    async fn sections(&self) -> StoreResult<Vec<Section>>;
+    /// Returns the tag with this slug, creating it with `name` if needed.
+    async fn ensure_tag(&self, slug: &str, name: &str) -> StoreResult<i64>;
+    /// A tag by slug.
+    async fn tag_by_slug(&self, slug: &str) -> StoreResult<Option<(i64, TagRef)>>;
+    /// Creates an author.
+    async fn create_author(&self, author: &AuthorInput) -> StoreResult<i64>;
+    /// All authors, by name.
+    async fn authors(&self) -> StoreResult<Vec<Author>>;
+    /// An author by slug.
+    async fn author_by_slug(&self, slug: &str) -> StoreResult<Option<Author>>;
+    /// Records an image, or returns the existing one with the same key.
+    async fn insert_image(&self, image: &ImageInput, now: DateTime<Utc>) -> StoreResult<Image>;
+    /// An image by id.
+    async fn image(&self, id: i64) -> StoreResult<Option<Image>>;
+    /// Creates or replaces a static page.
+    async fn upsert_page(
+        &self,
+        slug: &str,
+        title: &str,
+        body_md: &str,
+        body_html: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// A static page by slug.
+    async fn page_by_slug(&self, slug: &str) -> StoreResult<Option<Page>>;
+    /// All static pages, by title.
+    async fn pages(&self) -> StoreResult<Vec<Page>>;
+}
+
+/// Articles, their listings and search.
+#[async_trait]
+pub trait ArticleStore: Send + Sync + 'static {
+    /// Creates an article; returns its id.
+    async fn create_article(&self, a: &ArticleWrite, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// Replaces an article if it is still at `expected_version`; returns the new version.
+    /// A changed slug leaves a redirect behind.
+    async fn update_article(
+        &self,
+        id: i64,
+        expected_version: i64,
+        a: &ArticleWrite,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Any article by slug, whatever its status.
+    async fn article_by_slug(&self, slug: &str) -> StoreResult<Option<Article>>;
+    /// Any article by id.
+    async fn article_by_id(&self, id: i64) -> StoreResult<Option<Article>>;
+    /// Where a retired slug now points.
+    async fn slug_redirect(&self, old_slug: &str) -> StoreResult<Option<SlugRedirect>>;
+    /// A page of published articles, newest first, and the total count.
+    async fn published(
+        &self,
+        listing: Listing,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<ArticleCard>, u64)>;
+    /// Published cards by id, in the order given (unknown or unpublished ids are skipped).
+    async fn cards_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<ArticleCard>>;
+    /// Ranked full-text search over published articles.
+    async fn search(
+        &self,
+        query: &str,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<SearchHit>, u64)>;
+    /// Publishes scheduled articles whose time has come; returns their ids.
+    async fn publish_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
+    /// Number of articles in any status.
+    async fn article_count(&self) -> StoreResult<u64>;
+}
+
+/// Batched page-view counts for "Most popular".
+#[async_trait]
+pub trait ViewStore: Send + Sync + 'static {
+    /// Adds view counts for one hour bucket, in one transaction.
+    async fn add_views(&self, hour: DateTime<Utc>, counts: &[(i64, u64)]) -> StoreResult<()>;
+    /// Published article ids with the most views since `since`, most-read first.
+    async fn top_viewed(&self, since: DateTime<Utc>, limit: u32) -> StoreResult<Vec<i64>>;
+    /// Forgets buckets older than `before`.
+    async fn prune_views(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// Opens the store named by a `DATABASE_URL`.
+pub async fn open(database_url: &str) -> StoreResult<SharedStore> {
+    if database_url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open(database_url).await?))
+    } else {
+        Err(StoreError::Database(sqlx::Error::Configuration(
+            format!(
+                "unsupported database URL scheme {:?}: this build supports sqlite:",
+                database_url.split(':').next().unwrap_or_default()
+            )
+            .into(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests;

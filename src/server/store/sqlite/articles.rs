@@ -1,0 +1,608 @@
+//! Articles, listings and full-text search on SQLite (FTS5).
+
+use super::{
+    SqliteStore,
+    content::{AuthorRow, author_columns, image_from_parts},
+};
+use crate::{
+    model::{
+        Article, ArticleCard, ArticleStatus, Author, AuthorRef, Hero, SectionRef, TagRef,
+        read_minutes,
+    },
+    server::store::{
+        ArticleStore, ArticleWrite, Listing, SearchHit, SlugRedirect, StoreError, StoreResult,
+    },
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::HashMap;
+
+/// Columns of an article card; used with the joins in `CARD_FROM`.
+macro_rules! card_columns {
+    () => {
+        "a.id, a.slug, a.title, a.dek, a.published_at, a.word_count, \
+         s.slug AS section_slug, s.title AS section_title, \
+         a.hero_alt, a.hero_caption, a.hero_credit, \
+         i.id AS image_id, i.key AS image_key, i.width AS image_width, i.height AS image_height, \
+         i.widths AS image_widths"
+    };
+}
+macro_rules! card_from {
+    () => {
+        " FROM articles a JOIN sections s ON s.id = a.section_id \
+          LEFT JOIN images i ON i.id = a.hero_image_id "
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    id: i64,
+    slug: String,
+    title: String,
+    dek: String,
+    published_at: Option<DateTime<Utc>>,
+    word_count: i64,
+    section_slug: String,
+    section_title: String,
+    hero_alt: String,
+    hero_caption: String,
+    hero_credit: String,
+    image_id: Option<i64>,
+    image_key: Option<String>,
+    image_width: Option<i64>,
+    image_height: Option<i64>,
+    image_widths: Option<String>,
+}
+
+/// The joined image columns of a row: id, key, width, height, widths.
+type ImageColumns = (
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+fn hero(image: ImageColumns, alt: String, caption: String, credit: String) -> Option<Hero> {
+    match image {
+        (Some(id), Some(key), Some(w), Some(h), widths) => Some(Hero {
+            image: image_from_parts(id, key, w, h, widths.as_deref().unwrap_or_default()),
+            alt,
+            caption,
+            credit,
+        }),
+        _ => None,
+    }
+}
+
+impl From<CardRow> for ArticleCard {
+    fn from(r: CardRow) -> Self {
+        ArticleCard {
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            dek: r.dek,
+            section: SectionRef {
+                slug: r.section_slug,
+                title: r.section_title,
+            },
+            hero: hero(
+                (
+                    r.image_id,
+                    r.image_key,
+                    r.image_width,
+                    r.image_height,
+                    r.image_widths,
+                ),
+                r.hero_alt,
+                r.hero_caption,
+                r.hero_credit,
+            ),
+            published_at: r.published_at,
+            authors: Vec::new(),
+            read_minutes: read_minutes(r.word_count as u32),
+            comment_count: 0,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ArticleRow {
+    id: i64,
+    slug: String,
+    title: String,
+    dek: String,
+    body_md: String,
+    body_html: String,
+    word_count: i64,
+    section_slug: String,
+    section_title: String,
+    hero_alt: String,
+    hero_caption: String,
+    hero_credit: String,
+    image_id: Option<i64>,
+    image_key: Option<String>,
+    image_width: Option<i64>,
+    image_height: Option<i64>,
+    image_widths: Option<String>,
+    status: String,
+    editors_pick: bool,
+    published_at: Option<DateTime<Utc>>,
+    revised_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}
+
+const ARTICLE_SELECT: &str = concat!(
+    "SELECT a.id, a.slug, a.title, a.dek, a.body_md, a.body_html, a.word_count, \
+     s.slug AS section_slug, s.title AS section_title, a.hero_alt, a.hero_caption, a.hero_credit, \
+     i.id AS image_id, i.key AS image_key, i.width AS image_width, i.height AS image_height, \
+     i.widths AS image_widths, a.status, a.editors_pick, a.published_at, a.revised_at, \
+     a.created_at, a.updated_at, a.version",
+    card_from!()
+);
+
+/// Turns a reader's words into an FTS5 query: every word must match, the last one as a prefix.
+/// Quoting each token makes FTS5 operators in the input inert.
+pub(crate) fn fts_query(input: &str) -> Option<String> {
+    let tokens: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(12)
+        .map(|t| t.to_lowercase())
+        .collect();
+    let (last, rest) = tokens.split_last()?;
+    let mut q: Vec<String> = rest.iter().map(|t| format!("\"{t}\"")).collect();
+    q.push(format!("\"{last}\"*"));
+    Some(q.join(" "))
+}
+
+/// Escapes FTS5 output for HTML and turns its private-use markers into `<mark>`.
+fn marked_html(fragment: &str) -> String {
+    crate::server::text::escape_html(fragment)
+        .replace('\u{E000}', "<mark>")
+        .replace('\u{E001}', "</mark>")
+}
+
+impl SqliteStore {
+    async fn fill_authors(&self, cards: &mut [ArticleCard]) -> StoreResult<()> {
+        if cards.is_empty() {
+            return Ok(());
+        }
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT aa.article_id, au.slug, au.name FROM article_authors aa \
+             JOIN authors au ON au.id = aa.author_id WHERE aa.article_id IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for c in cards.iter() {
+            sep.push_bind(c.id);
+        }
+        qb.push(") ORDER BY aa.article_id, aa.position");
+        let rows: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let mut by_article: HashMap<i64, Vec<AuthorRef>> = HashMap::new();
+        for (id, slug, name) in rows {
+            by_article
+                .entry(id)
+                .or_default()
+                .push(AuthorRef { slug, name });
+        }
+        for c in cards.iter_mut() {
+            c.authors = by_article.remove(&c.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    async fn load_article(&self, row: ArticleRow) -> StoreResult<Article> {
+        let tags: Vec<TagRef> = sqlx::query_as(
+            "SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+             WHERE at.article_id = $1 ORDER BY at.position",
+        )
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let authors: Vec<AuthorRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            author_columns!(),
+            " FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+              LEFT JOIN images p ON p.id = au.photo_id \
+              WHERE aa.article_id = $1 ORDER BY aa.position"
+        ))
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Article {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            dek: row.dek,
+            body_md: row.body_md,
+            body_html: row.body_html,
+            section: SectionRef {
+                slug: row.section_slug,
+                title: row.section_title,
+            },
+            hero: hero(
+                (
+                    row.image_id,
+                    row.image_key,
+                    row.image_width,
+                    row.image_height,
+                    row.image_widths,
+                ),
+                row.hero_alt,
+                row.hero_caption,
+                row.hero_credit,
+            ),
+            tags,
+            authors: authors.into_iter().map(Author::from).collect(),
+            status: ArticleStatus::parse(&row.status).unwrap_or(ArticleStatus::Draft),
+            editors_pick: row.editors_pick,
+            published_at: row.published_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            revised_at: row.revised_at,
+            word_count: row.word_count as u32,
+            version: row.version,
+        })
+    }
+
+    async fn write_relations(
+        conn: &mut SqliteConnection,
+        id: i64,
+        a: &ArticleWrite,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for (pos, tag) in a.tag_ids.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(tag)
+            .bind(pos as i64)
+            .execute(&mut *conn)
+            .await?;
+        }
+        sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for (pos, author) in a.author_ids.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(author)
+            .bind(pos as i64)
+            .execute(&mut *conn)
+            .await?;
+        }
+        sqlx::query("DELETE FROM article_search WHERE rowid = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("INSERT INTO article_search (rowid, title, dek, body) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(&a.title)
+            .bind(&a.dek)
+            .bind(&a.body_text)
+            .execute(&mut *conn)
+            .await?;
+        // A slug in use by an article is no longer anybody's old slug.
+        sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1")
+            .bind(&a.slug)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}
+
+type ScalarQuery<'q> =
+    sqlx::query::QueryScalar<'q, Sqlite, i64, <Sqlite as sqlx::Database>::Arguments>;
+
+/// Binds an article's columns as `$1`..`$16`, in the order both INSERT and UPDATE use.
+fn bind_article<'q>(q: ScalarQuery<'q>, a: &'q ArticleWrite) -> ScalarQuery<'q> {
+    q.bind(&a.slug)
+        .bind(&a.title)
+        .bind(&a.dek)
+        .bind(&a.body_md)
+        .bind(&a.body_html)
+        .bind(&a.body_text)
+        .bind(a.word_count as i64)
+        .bind(a.section_id)
+        .bind(a.hero_image_id)
+        .bind(&a.hero_alt)
+        .bind(&a.hero_caption)
+        .bind(&a.hero_credit)
+        .bind(a.status.as_str())
+        .bind(a.editors_pick)
+        .bind(a.published_at)
+        .bind(a.revised_at)
+}
+
+fn push_listing_filter(qb: &mut QueryBuilder<Sqlite>, listing: Listing) {
+    qb.push(" WHERE a.status = 'published'");
+    match listing {
+        Listing::Latest => {}
+        Listing::Section(id) => {
+            qb.push(" AND a.section_id = ").push_bind(id);
+        }
+        Listing::Tag(id) => {
+            qb.push(" AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ")
+                .push_bind(id)
+                .push(")");
+        }
+        Listing::Author(id) => {
+            qb.push(" AND a.id IN (SELECT article_id FROM article_authors WHERE author_id = ")
+                .push_bind(id)
+                .push(")");
+        }
+        Listing::EditorsPicks => {
+            qb.push(" AND a.editors_pick = TRUE");
+        }
+    }
+}
+
+#[async_trait]
+impl ArticleStore for SqliteStore {
+    async fn create_article(&self, a: &ArticleWrite, now: DateTime<Utc>) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let id: i64 = bind_article(
+            sqlx::query_scalar(
+                "INSERT INTO articles (slug, title, dek, body_md, body_html, body_text, word_count,
+                     section_id, hero_image_id, hero_alt, hero_caption, hero_credit, status,
+                     editors_pick, published_at, revised_at, created_at, updated_at, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                     $17, $17, 1)
+                 RETURNING id",
+            ),
+            a,
+        )
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        Self::write_relations(&mut tx, id, a).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn update_article(
+        &self,
+        id: i64,
+        expected_version: i64,
+        a: &ArticleWrite,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let current: Option<(String, i64)> =
+            sqlx::query_as("SELECT slug, version FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (old_slug, version) = current.ok_or(StoreError::NotFound)?;
+        if version != expected_version {
+            return Err(StoreError::Stale);
+        }
+        let new_version: i64 = bind_article(
+            sqlx::query_scalar(
+                "UPDATE articles SET slug = $1, title = $2, dek = $3, body_md = $4, body_html = $5,
+                     body_text = $6, word_count = $7, section_id = $8, hero_image_id = $9,
+                     hero_alt = $10, hero_caption = $11, hero_credit = $12, status = $13,
+                     editors_pick = $14, published_at = $15, revised_at = $16, updated_at = $17,
+                     version = version + 1
+                 WHERE id = $18 AND version = $19
+                 RETURNING version",
+            ),
+            a,
+        )
+        .bind(now)
+        .bind(id)
+        .bind(expected_version)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        if old_slug != a.slug {
+            sqlx::query(
+                "INSERT INTO slug_redirects (old_slug, article_id) VALUES ($1, $2)
+                 ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id",
+            )
+            .bind(&old_slug)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Self::write_relations(&mut tx, id, a).await?;
+        tx.commit().await?;
+        Ok(new_version)
+    }
+
+    async fn article_by_slug(&self, slug: &str) -> StoreResult<Option<Article>> {
+        let row: Option<ArticleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{ARTICLE_SELECT} WHERE a.slug = $1"
+        )))
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => Ok(Some(self.load_article(r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn article_by_id(&self, id: i64) -> StoreResult<Option<Article>> {
+        let row: Option<ArticleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{ARTICLE_SELECT} WHERE a.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => Ok(Some(self.load_article(r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn slug_redirect(&self, old_slug: &str) -> StoreResult<Option<SlugRedirect>> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT s.slug, a.slug FROM slug_redirects r JOIN articles a ON a.id = r.article_id
+             JOIN sections s ON s.id = a.section_id WHERE r.old_slug = $1",
+        )
+        .bind(old_slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(section_slug, slug)| SlugRedirect { section_slug, slug }))
+    }
+
+    async fn published(
+        &self,
+        listing: Listing,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<ArticleCard>, u64)> {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new(concat!("SELECT ", card_columns!(), card_from!()));
+        push_listing_filter(&mut qb, listing);
+        qb.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(limit as i64)
+            .push(" OFFSET ")
+            .push_bind(offset as i64);
+        let rows: Vec<CardRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let mut cards: Vec<ArticleCard> = rows.into_iter().map(ArticleCard::from).collect();
+        self.fill_authors(&mut cards).await?;
+
+        let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
+        push_listing_filter(&mut count, listing);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        Ok((cards, total as u64))
+    }
+
+    async fn cards_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<ArticleCard>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(concat!(
+            "SELECT ",
+            card_columns!(),
+            card_from!(),
+            " WHERE a.status = 'published' AND a.id IN ("
+        ));
+        let mut sep = qb.separated(", ");
+        for id in ids {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        let rows: Vec<CardRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let mut by_id: HashMap<i64, ArticleCard> = rows
+            .into_iter()
+            .map(|r| (r.id, ArticleCard::from(r)))
+            .collect();
+        let mut cards: Vec<ArticleCard> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        self.fill_authors(&mut cards).await?;
+        Ok(cards)
+    }
+
+    async fn search(
+        &self,
+        query: &str,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<SearchHit>, u64)> {
+        let Some(fts) = fts_query(query) else {
+            return Ok((Vec::new(), 0));
+        };
+        #[derive(sqlx::FromRow)]
+        struct HitRow {
+            #[sqlx(flatten)]
+            card: CardRow,
+            title_hl: String,
+            snippet: String,
+        }
+        let rows: Vec<HitRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            card_columns!(),
+            ", highlight(article_search, 0, char(57344), char(57345)) AS title_hl, \
+               snippet(article_search, -1, char(57344), char(57345), '…', 28) AS snippet \
+             FROM article_search JOIN articles a ON a.id = article_search.rowid \
+             JOIN sections s ON s.id = a.section_id LEFT JOIN images i ON i.id = a.hero_image_id \
+             WHERE article_search MATCH $1 AND a.status = 'published' \
+             ORDER BY bm25(article_search, 10.0, 4.0, 1.0), a.published_at DESC \
+             LIMIT $2 OFFSET $3"
+        ))
+        .bind(&fts)
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM article_search JOIN articles a ON a.id = article_search.rowid
+             WHERE article_search MATCH $1 AND a.status = 'published'",
+        )
+        .bind(&fts)
+        .fetch_one(&self.pool)
+        .await?;
+        let mut hits: Vec<SearchHit> = rows
+            .into_iter()
+            .map(|r| SearchHit {
+                card: r.card.into(),
+                title_html: marked_html(&r.title_hl),
+                snippet_html: marked_html(&r.snippet),
+            })
+            .collect();
+        let mut cards: Vec<ArticleCard> = hits.iter().map(|h| h.card.clone()).collect();
+        self.fill_authors(&mut cards).await?;
+        for (h, c) in hits.iter_mut().zip(cards) {
+            h.card = c;
+        }
+        Ok((hits, total as u64))
+    }
+
+    async fn publish_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "UPDATE articles SET status = 'published', updated_at = $1, version = version + 1
+             WHERE status = 'scheduled' AND published_at <= $1 RETURNING id",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn article_count(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_queries_quote_every_token() {
+        assert_eq!(
+            fts_query("harbour ferry").unwrap(),
+            "\"harbour\" \"ferry\"*"
+        );
+        assert_eq!(
+            fts_query("\"unbalanced OR NEAR(x)").unwrap(),
+            "\"unbalanced\" \"or\" \"near\" \"x\"*"
+        );
+        assert!(fts_query("  ** ").is_none());
+    }
+
+    #[test]
+    fn highlights_are_escaped_then_marked() {
+        assert_eq!(
+            marked_html("a <b> \u{E000}tide\u{E001} & co"),
+            "a &lt;b&gt; <mark>tide</mark> &amp; co"
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! Test harness: a whole application on a temporary SQLite database, driven through the real
+//! router with `tower::ServiceExt::oneshot` (no sockets).
+
+use crate::server::{
+    config::Config,
+    http,
+    seed::{self, SeedOptions},
+    state::{Clock, Services},
+    store,
+};
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    http::{HeaderMap, Request, StatusCode, header},
+};
+use leptos::prelude::LeptosOptions;
+use std::{collections::BTreeMap, sync::Arc};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// The browser-like headers tests send unless they say otherwise.
+pub const BROWSER_UA: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126 Safari/537.36";
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// One application instance with its own database and media folder.
+pub struct TestApp {
+    pub dir: TempDir,
+    pub svc: Arc<Services>,
+    pub router: Router,
+}
+
+/// Test configuration: the shipped `Leptos.toml` pointed at a temporary directory.
+pub fn test_config(dir: &std::path::Path, extra: &[(&str, &str)]) -> Config {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml"))
+        .expect("Leptos.toml");
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    env.insert(
+        "DATABASE_URL".into(),
+        format!("sqlite://{}", dir.join("test.db").display()),
+    );
+    env.insert(
+        "NEWSROOM__STORAGE__MEDIA_DIR".into(),
+        dir.join("media").display().to_string(),
+    );
+    env.insert(
+        "NEWSROOM__MAIL__OUTBOX_DIR".into(),
+        dir.join("outbox").display().to_string(),
+    );
+    for (k, v) in extra {
+        env.insert((*k).into(), (*v).into());
+    }
+    Config::from_toml_str(&text, "Leptos.toml", &env).expect("test configuration")
+}
+
+impl TestApp {
+    /// An empty newsroom (sections only).
+    pub async fn new() -> Self {
+        Self::with_config(&[]).await
+    }
+
+    /// An empty newsroom with configuration overrides.
+    pub async fn with_config(extra: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = test_config(dir.path(), extra);
+        let store = store::open(&config.storage.database_url)
+            .await
+            .expect("open store");
+        store.migrate().await.expect("migrate");
+        let svc = Arc::new(
+            Services::build(config, store, Clock::system())
+                .await
+                .expect("services"),
+        );
+        let options = LeptosOptions::builder()
+            .output_name("newsroom")
+            .site_root(dir.path().join("site").display().to_string())
+            .build();
+        let router = http::router(http::app_state(svc.clone(), options));
+        TestApp { dir, svc, router }
+    }
+
+    /// A newsroom with the first `n` demo articles (small pictures, for speed).
+    pub async fn seeded(n: usize) -> Self {
+        let app = Self::new().await;
+        seed::seed_with(
+            &app.svc,
+            &SeedOptions {
+                image_width: 480,
+                max_articles: n,
+            },
+        )
+        .await
+        .expect("seed");
+        app
+    }
+
+    /// Sends a request through the router.
+    pub async fn send(&self, req: Request<Body>) -> TestResponse {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router is infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = to_bytes(res.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body");
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A GET as a browser would send it.
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.get_with(path, &[]).await
+    }
+
+    /// A GET with extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut req = Request::get(path)
+            .header(header::USER_AGENT, BROWSER_UA)
+            .header(header::ACCEPT, "text/html");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// A form POST from this site's own pages (same origin), as JavaScript would send it.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::USER_AGENT, BROWSER_UA)
+            .header(header::ORIGIN, self.svc.config.site.base_url.as_str())
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        // Given headers replace the defaults (a test may pose as another origin).
+        for (k, v) in headers {
+            req.headers_mut().insert(
+                header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                header::HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        self.send(req).await
+    }
+
+    /// The path of the first seeded article.
+    pub async fn first_article_path(&self) -> String {
+        let (cards, _) = self
+            .svc
+            .store
+            .published(store::Listing::Latest, 1, 0)
+            .await
+            .unwrap();
+        cards[0].href()
+    }
+}
+
+/// Percent-encodes a form value.
+pub fn form_value(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
