@@ -6,3 +6,5 @@ pub mod site;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx;
+#[cfg(feature = "ssr")]
+pub(crate) mod forms;

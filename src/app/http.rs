@@ -55,6 +55,20 @@ pub fn content_security_policy(nonce: &str, dev_reload: bool) -> String {
     )
 }
 
+/// The result of a plain form post named by this request's `?flash=` (loaded by middleware
+/// before rendering, so every component can read it synchronously).
+pub fn request_flash() -> Option<crate::model::Flash> {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<crate::model::Flash>().cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
 /// The value of a request cookie during a server render.
 pub fn request_cookie(name: &str) -> Option<String> {
     #[cfg(feature = "ssr")]

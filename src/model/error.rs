@@ -16,8 +16,10 @@ pub struct FieldError {
 
 /// Everything that can go wrong in a request, as the client sees it.
 ///
-/// `Internal` never carries details: those are logged on the server.
+/// `Internal` never carries details: those are logged on the server. On the wire it is a flat
+/// `{kind, message, fields}` object, so the browser can show it without knowing the enum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "WireError", from = "WireError")]
 pub enum AppError {
     #[error("We could not find that page.")]
     NotFound,
@@ -41,6 +43,57 @@ pub enum AppError {
     Internal,
     #[error("The request could not be completed: {0}")]
     Request(String),
+}
+
+/// The wire form of [`AppError`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireError {
+    pub kind: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+impl From<AppError> for WireError {
+    fn from(e: AppError) -> Self {
+        let message = e.to_string();
+        let (kind, fields) = match e {
+            AppError::NotFound => ("not_found", vec![]),
+            AppError::Gone => ("gone", vec![]),
+            AppError::Unauthorized => ("unauthorized", vec![]),
+            AppError::Forbidden => ("forbidden", vec![]),
+            AppError::CrossSite => ("cross_site", vec![]),
+            AppError::Invalid(f) => ("invalid", f),
+            AppError::Conflict(_) => ("conflict", vec![]),
+            AppError::TooLarge(_) => ("too_large", vec![]),
+            AppError::RateLimited(_) => ("rate_limited", vec![]),
+            AppError::Internal => ("internal", vec![]),
+            AppError::Request(_) => ("request", vec![]),
+        };
+        WireError {
+            kind: kind.to_owned(),
+            message,
+            fields,
+        }
+    }
+}
+
+impl From<WireError> for AppError {
+    fn from(w: WireError) -> Self {
+        match w.kind.as_str() {
+            "not_found" => AppError::NotFound,
+            "gone" => AppError::Gone,
+            "unauthorized" => AppError::Unauthorized,
+            "forbidden" => AppError::Forbidden,
+            "cross_site" => AppError::CrossSite,
+            "invalid" => AppError::Invalid(w.fields),
+            "conflict" => AppError::Conflict(w.message),
+            "too_large" => AppError::TooLarge(w.message),
+            "rate_limited" => AppError::RateLimited(w.message),
+            "internal" => AppError::Internal,
+            _ => AppError::Request(w.message),
+        }
+    }
 }
 
 fn invalid_summary(errors: &[FieldError]) -> String {
@@ -127,6 +180,27 @@ mod tests {
         );
         assert_eq!(e.for_field("name"), None);
         assert_eq!(e.to_string(), "Please enter a correct email address");
+    }
+
+    #[test]
+    fn errors_cross_the_wire_flat_and_come_back_whole() {
+        let cases = [
+            AppError::NotFound,
+            AppError::Unauthorized,
+            AppError::field("email", "Please enter a correct email address"),
+            AppError::Conflict("Changed by someone else.".into()),
+            AppError::RateLimited("Slow down.".into()),
+            AppError::Internal,
+        ];
+        for e in cases {
+            let json = serde_json::to_value(&e).unwrap();
+            assert!(json["message"].is_string(), "{json}");
+            assert!(json["kind"].is_string(), "{json}");
+            let back: AppError = serde_json::from_value(json).unwrap();
+            assert_eq!(back, e);
+        }
+        let json = serde_json::to_value(AppError::field("email", "bad")).unwrap();
+        assert_eq!(json["fields"][0]["field"], "email");
     }
 
     #[test]

@@ -2,10 +2,12 @@
 
 pub mod content;
 pub mod error;
+pub mod forms;
 pub mod pages;
 pub mod site;
 
 pub use content::*;
 pub use error::{AppError, FieldError};
+pub use forms::*;
 pub use pages::*;
 pub use site::*;

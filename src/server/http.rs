@@ -88,12 +88,28 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell_fn))
+        .layer(middleware::from_fn_with_state(state.clone(), load_flash))
         .layer(middleware::from_fn_with_state(state.clone(), page_caching))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Loads the flash named by `?flash=` into the request, for the page's forms to read.
+async fn load_flash(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if req.method() == Method::GET
+        && let Some(token) = req.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "flash")
+                .map(|(_, v)| v.into_owned())
+        })
+        && let Some(flash) = crate::api::forms::flash(&state.services, &token).await
+    {
+        req.extensions_mut().insert(flash);
+    }
+    next.run(req).await
 }
 
 /// Context every page render and server function gets.
@@ -176,7 +192,8 @@ async fn page_caching(State(_state): State<AppState>, req: Request, next: Next) 
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
-    let private = has_session_cookie(req.headers());
+    let private = has_session_cookie(req.headers())
+        || req.uri().query().is_some_and(|q| q.contains("flash="));
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let res = next.run(req).await;
     let is_html = res

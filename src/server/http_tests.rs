@@ -211,3 +211,55 @@ async fn responses_are_compressed_for_browsers_that_ask() {
     let res = app.get_with("/", &[("accept-encoding", "br")]).await;
     assert_eq!(res.header("content-encoding"), Some("br"));
 }
+
+#[tokio::test]
+async fn plain_form_posts_redirect_back_with_their_result() {
+    let app = TestApp::new().await;
+    // A plain HTML form post (no JavaScript): Accept text/html, from one of our pages.
+    let res = app
+        .post_form(
+            "/api/site/dismiss-promo",
+            "id=not-the-current-banner",
+            &[
+                ("accept", "text/html,application/xhtml+xml"),
+                ("referer", "http://127.0.0.1:3000/about?x=1"),
+                ("host", "127.0.0.1:3000"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND, "{}", res.body);
+    let location = res.header("location").unwrap().to_owned();
+    assert!(location.starts_with("/about?x=1&flash="), "{location}");
+    assert!(location.ends_with("#promo-dismiss"), "{location}");
+    let page = app.get(location.split('#').next().unwrap()).await;
+    assert!(
+        page.body.contains("There is no such banner."),
+        "flash shown"
+    );
+    assert_eq!(page.header("cache-control"), Some("private, no-store"));
+    // A foreign referer never becomes a redirect target.
+    let res = app
+        .post_form(
+            "/api/site/dismiss-promo",
+            "id=nope",
+            &[
+                ("accept", "text/html"),
+                ("referer", "https://evil.example/phish"),
+                ("host", "127.0.0.1:3000"),
+            ],
+        )
+        .await;
+    assert!(res.header("location").unwrap().starts_with("/?flash="));
+}
+
+#[tokio::test]
+async fn javascript_form_posts_get_json_with_a_status() {
+    let app = TestApp::new().await;
+    let res = app
+        .post_form("/api/site/dismiss-promo", "id=nope", &[])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(json["kind"], "invalid");
+    assert_eq!(json["fields"][0]["field"], "id");
+}

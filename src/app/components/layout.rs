@@ -1,11 +1,14 @@
 //! The frame around every page: skip link, promo banner, header, navigation, footer.
 
 use crate::{
-    api::site::PROMO_COOKIE,
-    app::{http::request_cookie, islands::promo::PromoBannerIsland},
+    api::site::{DismissPromo, PROMO_COOKIE},
+    app::{
+        components::forms::{OnSuccess, ServerForm},
+        http::request_cookie,
+    },
     model::SiteInfo,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_location;
 
 /// Lets keyboard and screen-reader users jump past the navigation.
@@ -22,12 +25,22 @@ pub fn PromoBanner() -> impl IntoView {
         .filter(|p| request_cookie(PROMO_COOKIE).as_deref() != Some(p.id.as_str()));
     promo.map(|p| {
         view! {
-            <PromoBannerIsland
-                id=p.id
-                text=p.text
-                link_label=p.link_label
-                link_href=p.link_href
-            />
+            // "Dismiss" is a server-function form (a plain post without JavaScript, in place
+            // with it) that sets a preference cookie; the banner hides either way.
+            <aside class="promo" aria-label="Announcement">
+                <p class="promo__text">{p.text} " " <a href=p.link_href>{p.link_label}</a></p>
+                <ServerForm
+                    id="promo-dismiss".to_owned()
+                    action=DismissPromo::PATH
+                    on_success=OnSuccess::Hide(".promo")
+                >
+                    <input type="hidden" name="id" value=p.id />
+                    <button class="promo__dismiss" type="submit">
+                        "Dismiss"
+                        <span class="visually-hidden">" announcement"</span>
+                    </button>
+                </ServerForm>
+            </aside>
         }
     })
 }

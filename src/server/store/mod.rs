@@ -121,7 +121,7 @@ pub struct SlugRedirect {
 
 /// The whole store: every domain's operations behind one handle.
 #[async_trait]
-pub trait Store: ContentStore + ArticleStore + ViewStore {
+pub trait Store: ContentStore + ArticleStore + ViewStore + EphemeralStore {
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;
 }
@@ -217,6 +217,22 @@ pub trait ViewStore: Send + Sync + 'static {
     async fn top_viewed(&self, since: DateTime<Utc>, limit: u32) -> StoreResult<Vec<i64>>;
     /// Forgets buckets older than `before`.
     async fn prune_views(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// Short-lived records: form flashes.
+#[async_trait]
+pub trait EphemeralStore: Send + Sync + 'static {
+    /// Keeps a flash (JSON) under a token hash until `expires`.
+    async fn put_flash(
+        &self,
+        token_hash: &str,
+        data: &str,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Reads a flash that has not expired.
+    async fn flash(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<String>>;
+    /// Deletes expired flashes.
+    async fn prune_flashes(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }
 
 /// Opens the store named by a `DATABASE_URL`.

@@ -2,6 +2,7 @@
 
 mod articles;
 mod content;
+mod ephemeral;
 mod views;
 
 use super::{StoreError, StoreResult};

@@ -1,0 +1,44 @@
+//! Short-lived records on SQLite.
+
+use super::SqliteStore;
+use crate::server::store::{EphemeralStore, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+#[async_trait]
+impl EphemeralStore for SqliteStore {
+    async fn put_flash(
+        &self,
+        token_hash: &str,
+        data: &str,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO flashes (token_hash, data, expires_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(data)
+            .bind(expires)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn flash(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar(
+                "SELECT data FROM flashes WHERE token_hash = $1 AND expires_at > $2",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?,
+        )
+    }
+
+    async fn prune_flashes(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        Ok(sqlx::query("DELETE FROM flashes WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+}
