@@ -85,6 +85,47 @@ pub fn ServerForm(
     .into_any()
 }
 
+/// What a field shows: its value (the reader's text after a failed plain post), its error, and
+/// the ids that tie label, hint and error together.
+struct FieldState {
+    value: String,
+    error: Option<String>,
+    id: String,
+    hint_id: String,
+    error_id: String,
+    described: String,
+}
+
+impl FieldState {
+    fn new(form: &str, name: &str, value: String, secret: bool, has_hint: bool) -> Self {
+        let flash = flash_for(form);
+        let value = flash
+            .as_ref()
+            .and_then(|f| f.value(name).map(str::to_owned))
+            .filter(|_| !secret)
+            .unwrap_or(value);
+        let error = flash
+            .as_ref()
+            .and_then(|f| f.error_for(name).map(str::to_owned));
+        let id = format!("{form}-{name}");
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let described = if has_hint {
+            format!("{hint_id} {error_id}")
+        } else {
+            error_id.clone()
+        };
+        FieldState {
+            value,
+            error,
+            id,
+            hint_id,
+            error_id,
+            described,
+        }
+    }
+}
+
 /// A labelled input with its hint and error slot.
 #[component]
 pub fn Field(
@@ -103,23 +144,14 @@ pub fn Field(
     #[prop(optional)]
     secret: bool,
 ) -> impl IntoView {
-    let flash = flash_for(&form);
-    let value = flash
-        .as_ref()
-        .and_then(|f| f.value(name).map(str::to_owned))
-        .filter(|_| !secret)
-        .unwrap_or(value);
-    let error = flash
-        .as_ref()
-        .and_then(|f| f.error_for(name).map(str::to_owned));
-    let id = format!("{form}-{name}");
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = if hint.is_some() {
-        format!("{hint_id} {error_id}")
-    } else {
-        error_id.clone()
-    };
+    let FieldState {
+        value,
+        error,
+        id,
+        hint_id,
+        error_id,
+        described,
+    } = FieldState::new(&form, name, value, secret, hint.is_some());
     view! {
         <div class="field">
             <label for=id.clone()>
@@ -159,22 +191,14 @@ pub fn TextArea(
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(default = 6)] rows: u32,
 ) -> impl IntoView {
-    let flash = flash_for(&form);
-    let value = flash
-        .as_ref()
-        .and_then(|f| f.value(name).map(str::to_owned))
-        .unwrap_or(value);
-    let error = flash
-        .as_ref()
-        .and_then(|f| f.error_for(name).map(str::to_owned));
-    let id = format!("{form}-{name}");
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = if hint.is_some() {
-        format!("{hint_id} {error_id}")
-    } else {
-        error_id.clone()
-    };
+    let FieldState {
+        value,
+        error,
+        id,
+        hint_id,
+        error_id,
+        described,
+    } = FieldState::new(&form, name, value, false, hint.is_some());
     view! {
         <div class="field">
             <label for=id.clone()>
