@@ -22,7 +22,7 @@ dev: bootstrap
 	cargo leptos watch
 
 build:
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -38,7 +38,7 @@ test-rust:
 	cargo nextest run --release --no-default-features --features ssr --no-fail-fast
 
 budget:
-	scripts/budget.sh --check
+	SKIP_BUILD=1 scripts/budget.sh --check
 
 test-e2e:
 	cd end2end && npx playwright test

@@ -55,7 +55,12 @@ pub fn router(state: AppState) -> Router {
                     header::CACHE_CONTROL,
                     HeaderValue::from_static(pkg_cache),
                 ))
-                .service(ServeDir::new(pkg_dir)),
+                // `cargo leptos build --precompress` writes .br and .gz next to each asset.
+                .service(
+                    ServeDir::new(pkg_dir)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
         .nest_service(
             "/static",
