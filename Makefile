@@ -22,7 +22,7 @@ dev: bootstrap
 	cargo leptos watch
 
 build:
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 bootstrap:
 	@scripts/bootstrap.sh

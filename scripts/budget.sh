@@ -9,6 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 if [ -z "${SKIP_BUILD:-}" ]; then
-  cargo leptos build --release --precompress >/dev/null
+  cargo leptos build --release --precompress --split >/dev/null
 fi
 cargo run --quiet --release --no-default-features --features ssr --bin budget -- "$@"

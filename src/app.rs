@@ -16,8 +16,20 @@ use leptos_router::{
     path,
 };
 use pages::{
-    article::ArticlePage, front::FrontPage, listing::AuthorPage, listing::TagPage,
-    not_found::NotFound, search::SearchPage, slug::SlugPage,
+    article::ArticlePage,
+    editor::{
+        article::{EditArticle, NewArticle},
+        audit::AuditLog,
+        list::ArticleList,
+        revision::RevisionView,
+        users::Users,
+    },
+    front::FrontPage,
+    listing::{AuthorPage, TagPage},
+    not_found::NotFound,
+    search::SearchPage,
+    signin::SignInPage,
+    slug::SlugPage,
 };
 use std::sync::Arc;
 
@@ -79,6 +91,17 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=FrontPage ssr=SsrMode::Async />
+                    <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/editor") view=ArticleList ssr=SsrMode::Async />
+                    <Route path=path!("/editor/articles/new") view=NewArticle ssr=SsrMode::Async />
+                    <Route path=path!("/editor/articles/:id") view=EditArticle ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/editor/articles/:id/revisions/:rid")
+                        view=RevisionView
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/editor/audit") view=AuditLog ssr=SsrMode::Async />
+                    <Route path=path!("/editor/users") view=Users ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/tag/:slug") view=TagPage ssr=SsrMode::Async />
                     <Route path=path!("/author/:slug") view=AuthorPage ssr=SsrMode::Async />

@@ -42,16 +42,7 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 /// The value of a request cookie.
 pub fn cookie(name: &str) -> Option<String> {
-    let headers = request_headers();
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            let (k, v) = c.trim().split_once('=')?;
-            (k == name).then(|| v.to_owned())
-        })
+    crate::server::http::cookie_value(&request_headers(), name)
 }
 
 /// The browser's User-Agent header.

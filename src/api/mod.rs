@@ -1,6 +1,9 @@
 //! Server functions, grouped by domain. Each body is a few lines: take the services from
 //! context, call the domain in `crate::server`, return a typed error.
 
+pub mod admin;
+pub mod auth;
+pub mod editor;
 pub mod reader;
 pub mod site;
 

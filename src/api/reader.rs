@@ -18,7 +18,7 @@ pub async fn get_front_page() -> Result<FrontPage, AppError> {
 #[server(prefix = "/api", endpoint = "reader/article", input = GetUrl)]
 pub async fn get_article(section: String, slug: String) -> Result<ArticleLookup, AppError> {
     let svc = ctx::services()?;
-    let is_staff = crate::api::site::is_staff().await;
+    let is_staff = crate::api::auth::viewer().is_some();
     let result = reader::article_page(&svc, &section, &slug, is_staff).await;
     if let Ok(ArticleLookup::Found(page)) = &result
         && !page.preview

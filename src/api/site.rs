@@ -42,15 +42,9 @@ pub async fn dismiss_promo(id: String) -> Result<FormOutcome, AppError> {
         "promo-dismiss",
         &[],
         Ok(FormOutcome {
-            message: "Dismissed.".into(),
             redirect: back,
+            ..FormOutcome::message("Dismissed.")
         }),
     )
     .await
-}
-
-/// True when the request comes from signed-in staff.
-#[cfg(feature = "ssr")]
-pub async fn is_staff() -> bool {
-    false
 }

@@ -19,6 +19,20 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Percent-encodes a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// "26 November 2026, 15:44"
 pub fn date_time(dt: DateTime<Utc>, tz: Tz) -> String {
     dt.with_timezone(&tz).format("%-d %B %Y, %H:%M").to_string()

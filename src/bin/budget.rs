@@ -60,12 +60,29 @@ fn main() -> ExitCode {
         })
     };
     let pkg = site_root.join("pkg");
-    let files = [
-        ("JS", format!("newsroom.{}.js", hash("js").unwrap_or_default())),
-        ("WASM", format!("newsroom.{}.wasm", hash("wasm").unwrap_or_default())),
-        ("CSS", format!("newsroom.{}.css", hash("css").unwrap_or_default())),
+    let mut files = vec![
+        (
+            "JS",
+            format!("newsroom.{}.js", hash("js").unwrap_or_default()),
+        ),
+        (
+            "WASM",
+            format!("newsroom.{}.wasm", hash("wasm").unwrap_or_default()),
+        ),
+        (
+            "CSS",
+            format!("newsroom.{}.css", hash("css").unwrap_or_default()),
+        ),
     ];
-    println!("{:<6} {:>10} {:>10} {:>10}  file", "asset", "raw", "gzip", "brotli");
+    // With lazy islands (`--split`), every page also loads the small split loader; the split
+    // chunks themselves load only on pages that have those islands (the editor).
+    if let Some(split) = hash("split") {
+        files.push(("JS", format!("__wasm_split.{split}.js")));
+    }
+    println!(
+        "{:<6} {:>10} {:>10} {:>10}  file",
+        "asset", "raw", "gzip", "brotli"
+    );
     let mut script_brotli = 0;
     for (kind, name) in &files {
         let data = match std::fs::read(pkg.join(name)) {

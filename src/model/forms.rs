@@ -16,6 +16,9 @@ pub struct FormOutcome {
     /// Where to go next, if anywhere (the island follows it too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<String>,
+    /// Form fields to update in place (e.g. the new `version` after a save).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set: Vec<(String, String)>,
 }
 
 impl FormOutcome {
@@ -24,6 +27,7 @@ impl FormOutcome {
         FormOutcome {
             message: message.into(),
             redirect: None,
+            set: Vec::new(),
         }
     }
 }

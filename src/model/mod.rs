@@ -1,12 +1,14 @@
 //! Types shared by the server and the browser.
 
 pub mod content;
+pub mod editor;
 pub mod error;
 pub mod forms;
 pub mod pages;
 pub mod site;
 
 pub use content::*;
+pub use editor::*;
 pub use error::{AppError, FieldError};
 pub use forms::*;
 pub use pages::*;

@@ -19,6 +19,10 @@ COMMANDS:
     serve            Serve the site (default). Applies migrations first.
     migrate          Create or upgrade the database, then exit.
     seed-demo        Load the fictional demo newsroom into an empty database.
+    create-editor    Create a staff account:
+                       --email E --name N --role admin|editor|contributor
+                     The password is read from NEWSROOM_PASSWORD, or else from stdin
+                     (one line). There is no default password.
     help             Show this message.
 
 ENVIRONMENT:
@@ -87,6 +91,7 @@ pub async fn main() -> ExitCode {
         "serve" => serve(&args).await,
         "migrate" => migrate(&args).await.map(|_| ()),
         "seed-demo" => seed_demo(&args).await,
+        "create-editor" => create_editor(&args).await,
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
@@ -134,6 +139,52 @@ async fn seed_demo(args: &Args) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn flag<'a>(args: &'a Args, name: &str) -> Result<&'a str, String> {
+    args.flags
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .ok_or_else(|| format!("--{name} is required\n\n{USAGE}"))
+}
+
+fn read_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("NEWSROOM_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+    let p = line.trim_end_matches(['\r', '\n']).to_owned();
+    if p.is_empty() {
+        return Err("no password given: set NEWSROOM_PASSWORD or pipe it on stdin".into());
+    }
+    Ok(p)
+}
+
+async fn create_editor(args: &Args) -> Result<(), String> {
+    use crate::model::{AppError, Role};
+    let email = flag(args, "email")?;
+    let name = flag(args, "name")?;
+    let role = flag(args, "role")?;
+    let role = Role::parse(role)
+        .ok_or_else(|| format!("--role must be admin, editor or contributor, not {role:?}"))?;
+    let password = read_password()?;
+    let svc = open_services(args).await?;
+    match crate::server::auth::create_user(&svc, email, name, role, &password).await {
+        Ok(id) => {
+            println!("Created {} ({}) with id {id}.", email.trim(), role.label());
+            Ok(())
+        }
+        Err(AppError::Invalid(errors)) => Err(errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("\n")),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Leptos' options for this process, from the environment cargo-leptos and the README use.

@@ -182,13 +182,44 @@ pub struct PromoConfig {
 pub struct SecurityConfig {
     #[serde(default)]
     pub secret: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[serde(default)]
+    pub trust_proxy_headers: bool,
 }
 
 impl std::fmt::Debug for SecurityConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecurityConfig { secret: <redacted> }")
+        f.debug_struct("SecurityConfig")
+            .field("secret", &"<redacted>")
+            .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .finish()
     }
 }
+
+/// Top-level paths the application uses itself; sections and pages cannot take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "api",
+    "pkg",
+    "static",
+    "media",
+    "editor",
+    "signin",
+    "signout",
+    "search",
+    "tag",
+    "author",
+    "news-feed",
+    "newsletters",
+    "feeds",
+    "feed.xml",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "healthz",
+    "live",
+    "account",
+    "comments",
+];
 
 /// A configuration problem, naming the key at fault.
 #[derive(Debug, thiserror::Error)]
@@ -310,6 +341,12 @@ impl Config {
                 return Err(key_err(
                     &format!("sections[{i}].slug"),
                     format!("{:?} is not a slug (a-z, 0-9, -)", s.slug),
+                ));
+            }
+            if RESERVED_SLUGS.contains(&s.slug.as_str()) {
+                return Err(key_err(
+                    &format!("sections[{i}].slug"),
+                    format!("{:?} is used by the site itself; choose another", s.slug),
                 ));
             }
             if !seen.insert(s.slug.clone()) {

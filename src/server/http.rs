@@ -4,7 +4,10 @@
 use crate::{
     app::{App, shell},
     model::SiteInfo,
-    server::state::{AppState, Services},
+    server::{
+        guard,
+        state::{AppState, Services},
+    },
 };
 use axum::{
     Router,
@@ -95,7 +98,16 @@ pub fn router(state: AppState) -> Router {
         >(context, shell_fn))
         .layer(middleware::from_fn_with_state(state.clone(), load_flash))
         .layer(middleware::from_fn_with_state(state.clone(), page_caching))
+        .layer(middleware::from_fn(guard::require_role))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::resolve_viewer,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            body_limit_bytes(&state),
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), body_limit))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
@@ -121,6 +133,55 @@ async fn load_flash(State(state): State<AppState>, mut req: Request, next: Next)
 fn provide_request_context(state: &AppState) {
     provide_context(state.services.clone());
     provide_context::<SiteInfo>(state.services.site.clone());
+}
+
+/// The largest request body accepted: one upload plus the form around it.
+fn body_limit_bytes(state: &AppState) -> usize {
+    state.services.media.max_bytes() as usize + 512 * 1024
+}
+
+/// Refuses bodies over the limit up front, with a message people can act on (JSON for
+/// scripts, a short page for plain form posts). Chunked bodies without a length are cut off
+/// by `RequestBodyLimitLayer` as they stream.
+async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = body_limit_bytes(&state);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_none_or(|n| n <= limit) {
+        return next.run(req).await;
+    }
+    let mb = state.services.media.max_bytes() / (1024 * 1024);
+    let error = crate::model::AppError::TooLarge(format!(
+        "The upload is too large: the limit is {mb} MB. Nothing was saved; choose a smaller file and try again."
+    ));
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html {
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Upload too large</title></head>\
+             <body><main><h1>Upload too large</h1><p>{}</p><p>Use your browser's Back button: \
+             your text is still in the form.</p></main></body></html>",
+            crate::server::text::escape_html(&error.to_string())
+        );
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response();
+    }
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(&error).unwrap_or_default(),
+    )
+        .into_response()
 }
 
 /// True for methods that change state.
@@ -213,12 +274,14 @@ async fn page_caching(State(_state): State<AppState>, req: Request, next: Next) 
     let sets_cookie = parts.headers.contains_key(header::SET_COOKIE);
     let cache = if private || sets_cookie || !parts.status.is_success() {
         if parts.status == StatusCode::NOT_FOUND && !private {
-            "public, max-age=60"
+            "public, max-age=0, s-maxage=60"
         } else {
             "private, no-store"
         }
     } else {
-        "public, max-age=60, stale-while-revalidate=300"
+        // Browsers revalidate every time (a cheap 304 thanks to the ETag), so an edit shows
+        // on the next view; shared caches may keep a page for 30 seconds.
+        "public, max-age=0, must-revalidate, s-maxage=30"
     };
     if !parts.headers.contains_key(header::CACHE_CONTROL) {
         parts
@@ -279,14 +342,20 @@ pub const SESSION_COOKIE: &str = "nr_session";
 pub const READER_COOKIE: &str = "nr_reader";
 
 fn has_session_cookie(headers: &HeaderMap) -> bool {
+    cookie_value(headers, SESSION_COOKIE).is_some()
+        || cookie_value(headers, READER_COOKIE).is_some()
+}
+
+/// The value of a request cookie (the first non-empty one with that name).
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|c| {
-            let name = c.trim().split('=').next().unwrap_or_default();
-            name == SESSION_COOKIE || name == READER_COOKIE
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| v.to_owned())
         })
 }
 

@@ -1,8 +1,12 @@
 //! Everything that runs only on the server: configuration, storage, HTTP, jobs.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod editorial;
+pub mod email;
+pub mod guard;
 pub mod http;
 pub mod jobs;
 pub mod media;
@@ -13,6 +17,8 @@ pub mod state;
 pub mod store;
 pub mod text;
 
+#[cfg(test)]
+mod editor_http_tests;
 #[cfg(test)]
 mod http_tests;
 #[cfg(test)]

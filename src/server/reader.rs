@@ -147,6 +147,7 @@ pub async fn article_page(
                 &r.section_slug,
                 &r.slug,
             ))),
+            None if svc.store.is_gone(slug).await? => Err(AppError::Gone),
             None => Err(AppError::NotFound),
         };
     };

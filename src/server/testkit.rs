@@ -169,6 +169,78 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// Creates a staff account with `role` and returns a `Cookie` header value for its session.
+    pub async fn session(&self, role: crate::model::Role) -> String {
+        let email = format!(
+            "{}-{}@example.org",
+            role.as_str(),
+            crate::server::crypto::random_token()[..8].to_lowercase()
+        );
+        crate::server::auth::create_user(
+            &self.svc,
+            &email,
+            role.label(),
+            role,
+            "a long enough password",
+        )
+        .await
+        .expect("create user");
+        let s = crate::server::auth::sign_in(&self.svc, &email, "a long enough password", "test")
+            .await
+            .expect("sign in");
+        format!("{}={}", crate::server::http::SESSION_COOKIE, s.token)
+    }
+
+    /// A same-origin multipart POST (as the editor's form sends), with an optional file.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let boundary = "----newsroom-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, filename, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::CONTENT_LENGTH, body.len())
+            .header(header::ACCEPT, "application/json")
+            .header(header::USER_AGENT, BROWSER_UA)
+            .header(header::ORIGIN, self.svc.config.site.base_url.as_str())
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        for (k, v) in headers {
+            req.headers_mut().insert(
+                header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                header::HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        self.send(req).await
+    }
+
     /// The path of the first seeded article.
     pub async fn first_article_path(&self) -> String {
         let (cards, _) = self

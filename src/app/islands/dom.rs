@@ -120,6 +120,7 @@ fn show_answer(form: &HtmlFormElement, answer: Result<Answer, String>) {
     };
     if let Ok(a) = &answer {
         if a.ok {
+            apply_set(form, &a.json);
             if let Some(to) = a.text("redirect") {
                 if let Some(w) = web_sys::window() {
                     let _ = w.location().assign(&to);
@@ -186,6 +187,31 @@ fn show_answer(form: &HtmlFormElement, answer: Result<Answer, String>) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Applies an answer's `set` pairs to the form's inputs (e.g. a new version number).
+fn apply_set(form: &HtmlFormElement, json: &JsValue) {
+    let Ok(pairs) = Reflect::get(json, &JsValue::from_str("set")) else {
+        return;
+    };
+    let Ok(pairs) = pairs.dyn_into::<js_sys::Array>() else {
+        return;
+    };
+    for pair in pairs.iter() {
+        let Ok(pair) = pair.dyn_into::<js_sys::Array>() else {
+            continue;
+        };
+        let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else {
+            continue;
+        };
+        if let Ok(Some(el)) = form.query_selector(&format!("[name=\"{name}\"]")) {
+            if let Ok(input) = el.clone().dyn_into::<web_sys::HtmlInputElement>() {
+                input.set_value(&value);
+            } else if let Ok(area) = el.dyn_into::<web_sys::HtmlTextAreaElement>() {
+                area.set_value(&value);
+            }
         }
     }
 }

@@ -4,7 +4,10 @@
 //! bundle: measured at +21 KB brotli). They enhance server-rendered markup they receive as
 //! children, and talk to the same server functions the plain HTML forms post to.
 
+pub mod editor;
 pub mod form;
 
 #[cfg(feature = "hydrate")]
 pub mod dom;
+#[cfg(feature = "hydrate")]
+mod md;

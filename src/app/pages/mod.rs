@@ -1,11 +1,13 @@
 //! One file per reader page.
 
 pub mod article;
+pub mod editor;
 pub mod error;
 pub mod front;
 pub mod listing;
 pub mod not_found;
 pub mod search;
+pub mod signin;
 pub mod slug;
 
 use crate::{app::pages::error::ErrorView, model::AppError};
@@ -48,6 +50,11 @@ pub fn page_param() -> u32 {
         None => 1,
         Some(p) => p.parse().unwrap_or(0),
     }
+}
+
+/// A query parameter, read once during the server render.
+pub fn query_param(name: &str) -> Option<String> {
+    use_query_map().get_untracked().get(name)
 }
 
 /// A route parameter, read once during the server render.

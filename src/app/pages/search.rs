@@ -25,20 +25,6 @@ pub fn SearchPage() -> impl IntoView {
     )
 }
 
-fn encode_query(q: &str) -> String {
-    let mut out = String::new();
-    for b in q.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[component]
 fn SearchView(results: Results) -> impl IntoView {
     let q = results.query.clone();
@@ -74,7 +60,7 @@ fn SearchView(results: Results) -> impl IntoView {
             }
         })
         .collect_view();
-    let base = format!("/search?q={}", encode_query(&q));
+    let base = format!("/search?q={}", crate::app::format::url_encode(&q));
     view! {
         <PageMeta title=if q.is_empty() { "Search".to_owned() } else { format!("Search: {q}") }
             description="Search every story published by the newsroom.".to_owned()

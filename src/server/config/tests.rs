@@ -72,6 +72,11 @@ fn bad_values_name_their_key() {
         ("NEWSROOM__SECURITY__SECRET", "short", "security.secret"),
         ("NEWSROOM__MENUS__HEADER", r#"["nope"]"#, "menus.header[0]"),
         ("NEWSROOM__SITE__COLOUR", "blue", "site"),
+        (
+            "NEWSROOM__SECTIONS",
+            r#"[{slug="editor", title="Editor"}]"#,
+            "sections[0].slug",
+        ),
     ];
     for (var, value, key) in cases {
         let err = load(&[(var, value)]).expect_err(var).to_string();

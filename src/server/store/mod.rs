@@ -4,7 +4,10 @@
 
 pub mod sqlite;
 
-use crate::model::{Article, ArticleCard, ArticleStatus, Author, Image, Page, Section, TagRef};
+use crate::model::{
+    Article, ArticleCard, ArticleFilter, ArticleStatus, AuditEntry, Author, EditorArticleRow,
+    Image, Page, RevisionSummary, Role, Section, TagRef, UserSummary,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -121,7 +124,9 @@ pub struct SlugRedirect {
 
 /// The whole store: every domain's operations behind one handle.
 #[async_trait]
-pub trait Store: ContentStore + ArticleStore + ViewStore + EphemeralStore {
+pub trait Store:
+    ContentStore + ArticleStore + ViewStore + EphemeralStore + UserStore + EditorialStore
+{
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;
 }
@@ -233,6 +238,172 @@ pub trait EphemeralStore: Send + Sync + 'static {
     async fn flash(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<String>>;
     /// Deletes expired flashes.
     async fn prune_flashes(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// A staff account with its password hash (never leaves the server).
+#[derive(Clone)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A new staff account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// Accounts, sessions and rate-limit counters.
+#[async_trait]
+pub trait UserStore: Send + Sync + 'static {
+    /// Creates an account (`Duplicate` when the email is taken).
+    async fn create_user(&self, u: &NewUser, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// An account by (normalized) email.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
+    /// An account by id.
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>>;
+    /// Every account, by name.
+    async fn users(&self) -> StoreResult<Vec<UserSummary>>;
+    /// Number of accounts.
+    async fn user_count(&self) -> StoreResult<u64>;
+    /// Changes an account's role.
+    async fn set_user_role(&self, id: i64, role: Role) -> StoreResult<()>;
+    /// Activates or deactivates an account (deactivating ends its sessions).
+    async fn set_user_active(&self, id: i64, active: bool) -> StoreResult<()>;
+    /// Replaces a password hash and ends the account's sessions.
+    async fn set_password(&self, id: i64, hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Stores a new session.
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The active account behind a live session: not past its absolute expiry, seen after
+    /// `idle_cutoff`. Returns the account and when the session was last seen.
+    async fn session_user(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+        idle_cutoff: DateTime<Utc>,
+    ) -> StoreResult<Option<(UserRecord, DateTime<Utc>)>>;
+    /// Records activity on a session.
+    async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Ends one session.
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    /// Deletes expired and idle sessions.
+    async fn prune_sessions(
+        &self,
+        now: DateTime<Utc>,
+        idle_cutoff: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    /// Counts one hit in a fixed window; returns the hits so far in that window.
+    async fn hit_rate_limit(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32>;
+    /// Hits so far in a window, without counting one.
+    async fn rate_limit_hits(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32>;
+    /// Forgets a key's counters (after a successful sign-in, say).
+    async fn clear_rate_limit(&self, key: &str) -> StoreResult<()>;
+    /// Deletes windows that started before `before`.
+    async fn prune_rate_limits(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// A stored revision with its content.
+#[derive(Debug, Clone)]
+pub struct RevisionRecord {
+    pub summary: RevisionSummary,
+    pub article_id: i64,
+    pub slug: String,
+    pub dek: String,
+    pub body_md: String,
+    pub section_id: i64,
+    pub editors_pick: bool,
+    pub hero_image_id: Option<i64>,
+    pub hero_alt: String,
+    pub hero_caption: String,
+    pub hero_credit: String,
+    /// Tag names, comma-separated.
+    pub tags: String,
+    pub author_ids: Vec<i64>,
+}
+
+/// Something to write to the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditInput<'a> {
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub target_type: &'a str,
+    pub target_id: Option<i64>,
+    pub detail: String,
+}
+
+/// The newsroom's working records: editor lists, revisions, autosaves, audit log, deletions.
+#[async_trait]
+pub trait EditorialStore: Send + Sync + 'static {
+    /// Articles in any status for the editor list, most recently updated first.
+    async fn editor_articles(
+        &self,
+        filter: &ArticleFilter,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<EditorArticleRow>, u64)>;
+    /// Snapshots an article after a save.
+    async fn add_revision(
+        &self,
+        article_id: i64,
+        version: i64,
+        a: &ArticleWrite,
+        tags: &str,
+        editor: (Option<i64>, &str),
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// An article's revisions, newest first.
+    async fn revisions(&self, article_id: i64) -> StoreResult<Vec<RevisionSummary>>;
+    /// One revision.
+    async fn revision(&self, id: i64) -> StoreResult<Option<RevisionRecord>>;
+    /// Keeps an editor's unsaved form for an article (0 for a new article).
+    async fn put_autosave(
+        &self,
+        article_id: i64,
+        user_id: i64,
+        data: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// An editor's autosave for an article.
+    async fn autosave(
+        &self,
+        article_id: i64,
+        user_id: i64,
+    ) -> StoreResult<Option<(String, DateTime<Utc>)>>;
+    /// Drops an editor's autosave.
+    async fn delete_autosave(&self, article_id: i64, user_id: i64) -> StoreResult<()>;
+    /// Writes an audit log entry.
+    async fn audit(&self, entry: &AuditInput<'_>, now: DateTime<Utc>) -> StoreResult<()>;
+    /// The audit log, newest first, and its length.
+    async fn audit_log(&self, limit: u32, offset: u32) -> StoreResult<(Vec<AuditEntry>, u64)>;
+    /// Deletes an article, leaving its slug answering 410.
+    async fn delete_article(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+    /// True when a deleted article used this slug.
+    async fn is_gone(&self, slug: &str) -> StoreResult<bool>;
 }
 
 /// Opens the store named by a `DATABASE_URL`.

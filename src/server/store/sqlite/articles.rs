@@ -294,8 +294,12 @@ impl SqliteStore {
             .bind(&a.body_text)
             .execute(&mut *conn)
             .await?;
-        // A slug in use by an article is no longer anybody's old slug.
+        // A slug in use by an article is no longer anybody's old slug, nor gone.
         sqlx::query("DELETE FROM slug_redirects WHERE old_slug = $1")
+            .bind(&a.slug)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM gone_articles WHERE slug = $1")
             .bind(&a.slug)
             .execute(&mut *conn)
             .await?;

@@ -2,7 +2,9 @@
 
 mod articles;
 mod content;
+mod editorial;
 mod ephemeral;
+mod users;
 mod views;
 
 use super::{StoreError, StoreResult};

@@ -1,0 +1,122 @@
+//! Staff sign-in and sign-out, and the guard every staff server function calls.
+
+use crate::model::{AppError, FormOutcome};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    api::{ctx, forms},
+    model::{Role, Viewer},
+    server::{
+        auth as domain,
+        guard::{ClientIp, SessionToken},
+    },
+};
+
+/// The signed-in staff member making this request (resolved by middleware).
+#[cfg(feature = "ssr")]
+pub fn viewer() -> Option<Viewer> {
+    use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Viewer>().cloned())
+}
+
+/// The one guard for staff server functions: 401 without a session, 403 below `role`.
+/// (Middleware already refuses by URL prefix; this is the second lock on the same door.)
+#[cfg(feature = "ssr")]
+pub fn require(role: Role) -> Result<Viewer, AppError> {
+    match viewer() {
+        None => ctx::respond(Err(AppError::Unauthorized)),
+        Some(v) if !v.can(role) => ctx::respond(Err(AppError::Forbidden)),
+        Some(v) => Ok(v),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn client_ip() -> String {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0.clone()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// A local path to go to after sign-in (never another site).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/editor".to_owned(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str) {
+    use axum::http::{HeaderValue, header};
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// Signs a staff member in: a new session and cookie, then on to `next`.
+#[server(prefix = "/api", endpoint = "account/sign-in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<FormOutcome, AppError> {
+    let svc = ctx::services()?;
+    let result = match domain::sign_in(&svc, &email, &password, &client_ip()).await {
+        Ok(signed_in) => {
+            set_cookie(&domain::session_cookie(
+                &signed_in.token,
+                svc.config.is_https(),
+            ));
+            Ok(FormOutcome {
+                redirect: Some(safe_next(next.as_deref())),
+                ..FormOutcome::message(format!("Welcome, {}.", signed_in.user.name))
+            })
+        }
+        Err(e) => Err(e),
+    };
+    // The password is never put back into the page.
+    forms::finish("signin", &[("email", &email)], result).await
+}
+
+/// Ends the current session.
+#[server(prefix = "/api", endpoint = "staff/sign-out")]
+pub async fn sign_out() -> Result<FormOutcome, AppError> {
+    let svc = ctx::services()?;
+    let token = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<SessionToken>().map(|t| t.0.clone()));
+    if let Some(t) = token {
+        domain::sign_out(&svc, &t).await?;
+    }
+    set_cookie(&domain::clear_session_cookie(svc.config.is_https()));
+    forms::finish(
+        "signout",
+        &[],
+        Ok(FormOutcome {
+            redirect: Some("/".into()),
+            ..FormOutcome::message("Signed out.")
+        }),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next(Some("/editor/articles/3")), "/editor/articles/3");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "editor",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/editor", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/editor");
+    }
+}

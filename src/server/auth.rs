@@ -1,0 +1,277 @@
+//! Staff authentication: argon2 password hashes (computed off the async runtime), database
+//! sessions with idle and absolute expiry, and rate-limited sign-in that answers an unknown
+//! email and a wrong password the same way, in the same time.
+
+use crate::{
+    model::{AppError, Role, Viewer},
+    server::{
+        crypto,
+        state::Services,
+        store::{NewUser, StoreError, UserRecord},
+    },
+};
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use std::sync::LazyLock;
+
+/// A session ends after this long without activity.
+pub fn idle_timeout() -> Duration {
+    Duration::hours(12)
+}
+/// A session ends this long after sign-in, active or not.
+pub fn absolute_timeout() -> Duration {
+    Duration::days(7)
+}
+/// Activity is written at most this often per session.
+fn touch_interval() -> Duration {
+    Duration::minutes(1)
+}
+/// Sign-in attempts are counted in windows this long.
+fn rate_window() -> Duration {
+    Duration::minutes(15)
+}
+/// Failed attempts allowed per account per window.
+pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
+/// Failed attempts allowed per IP address per window.
+pub const MAX_FAILURES_PER_IP: u32 = 20;
+
+/// The one answer for every failed sign-in.
+pub const SIGN_IN_FAILED: &str = "That email and password do not match an active account.";
+/// The answer while an account or address is locked out.
+pub const SIGN_IN_LOCKED: &str = "Too many sign-in attempts. Please wait 15 minutes and try again.";
+
+/// Minimum password length for staff accounts.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A hash of a random password, verified against when the email is unknown so that both
+/// failures cost the same time.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    hash_sync(&crypto::random_token()).expect("argon2 with default parameters cannot fail")
+});
+
+fn hash_sync(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Hashes a password with argon2id on the blocking pool.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_sync(&password))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal
+        })
+}
+
+/// Verifies a password against a stored hash on the blocking pool.
+pub async fn verify_password(hash: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Trims and lower-cases an email address for lookups.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Checks a new staff password.
+pub fn validate_password(password: &str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(AppError::field(
+            "password",
+            format!("Use at least {MIN_PASSWORD_CHARS} characters."),
+        ));
+    }
+    if n > 256 {
+        return Err(AppError::field("password", "Use at most 256 characters."));
+    }
+    Ok(())
+}
+
+fn window_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.duration_trunc(rate_window()).unwrap_or(now)
+}
+
+/// A new session's token (for the cookie) and the account it belongs to.
+pub struct SignedIn {
+    pub token: String,
+    pub user: UserRecord,
+}
+
+/// Checks credentials and opens a new session (always a fresh id).
+pub async fn sign_in(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> Result<SignedIn, AppError> {
+    let email = normalize_email(email);
+    let now = svc.clock.now();
+    let window = window_start(now);
+    let account_key = format!("signin:account:{email}");
+    let ip_key = format!("signin:ip:{ip}");
+    if svc.store.rate_limit_hits(&account_key, window).await? >= MAX_FAILURES_PER_ACCOUNT
+        || svc.store.rate_limit_hits(&ip_key, window).await? >= MAX_FAILURES_PER_IP
+    {
+        return Err(AppError::RateLimited(SIGN_IN_LOCKED.into()));
+    }
+    let user = svc.store.user_by_email(&email).await?;
+    let (hash, candidate) = match user {
+        Some(u) if u.active => (u.password_hash.clone(), Some(u)),
+        _ => (DUMMY_HASH.clone(), None),
+    };
+    let verified = verify_password(hash, password.to_owned()).await;
+    let Some(user) = candidate.filter(|_| verified) else {
+        svc.store.hit_rate_limit(&account_key, window).await?;
+        svc.store.hit_rate_limit(&ip_key, window).await?;
+        tracing::info!("failed sign-in");
+        return Err(AppError::field("email", SIGN_IN_FAILED));
+    };
+    svc.store.clear_rate_limit(&account_key).await?;
+    let token = crypto::random_token();
+    svc.store
+        .create_session(
+            &crypto::sha256_hex(&token),
+            user.id,
+            now,
+            now + absolute_timeout(),
+        )
+        .await?;
+    tracing::info!(user_id = user.id, "signed in");
+    Ok(SignedIn { token, user })
+}
+
+/// The staff member behind a session token, if the session is live. Records activity at most
+/// once a minute.
+pub async fn viewer(svc: &Services, token: &str) -> Result<Option<Viewer>, AppError> {
+    let now = svc.clock.now();
+    let id_hash = crypto::sha256_hex(token);
+    let Some((user, last_seen)) = svc
+        .store
+        .session_user(&id_hash, now, now - idle_timeout())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if now - last_seen > touch_interval() {
+        svc.store.touch_session(&id_hash, now).await?;
+    }
+    Ok(Some(Viewer {
+        user_id: user.id,
+        name: user.name,
+        email: user.email,
+        role: user.role,
+    }))
+}
+
+/// Ends a session.
+pub async fn sign_out(svc: &Services, token: &str) -> Result<(), AppError> {
+    svc.store.delete_session(&crypto::sha256_hex(token)).await?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value for a new session.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        crate::server::http::SESSION_COOKIE,
+        absolute_timeout().num_seconds(),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie(secure: bool) -> String {
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        crate::server::http::SESSION_COOKIE,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Creates a staff account after checking its fields.
+pub async fn create_user(
+    svc: &Services,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<i64, AppError> {
+    let email = normalize_email(email);
+    let mut errors = Vec::new();
+    if !crate::server::email::is_valid(&email) {
+        errors.push(crate::model::FieldError {
+            field: "email".into(),
+            message: "Please enter a correct email address.".into(),
+        });
+    }
+    let name = crate::server::text::one_line(name);
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(crate::model::FieldError {
+            field: "name".into(),
+            message: "Enter a name of up to 100 characters.".into(),
+        });
+    }
+    if let Err(AppError::Invalid(mut e)) = validate_password(password) {
+        errors.append(&mut e);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let password_hash = hash_password(password.to_owned()).await?;
+    svc.store
+        .create_user(
+            &NewUser {
+                email,
+                name,
+                role,
+                password_hash,
+            },
+            svc.clock.now(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate => {
+                AppError::field("email", "An account with this email already exists.")
+            }
+            other => other.into(),
+        })
+}
+
+/// Sets a new password (ending the account's sessions).
+pub async fn reset_password(svc: &Services, user_id: i64, password: &str) -> Result<(), AppError> {
+    validate_password(password)?;
+    let hash = hash_password(password.to_owned()).await?;
+    svc.store
+        .set_password(user_id, &hash, svc.clock.now())
+        .await?;
+    Ok(())
+}
+
+/// Deletes expired sessions and old rate-limit windows.
+pub async fn prune(svc: &Services) -> Result<(), AppError> {
+    let now = svc.clock.now();
+    svc.store.prune_sessions(now, now - idle_timeout()).await?;
+    svc.store.prune_rate_limits(now - Duration::days(1)).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
