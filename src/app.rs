@@ -55,6 +55,8 @@ pub fn shell(options: LeptosOptions, css_href: Arc<str>) -> impl IntoView {
                 <meta name="theme-color" content="#14213d" />
                 <link rel="stylesheet" href=css_href.to_string() />
                 <link rel="icon" href="/favicon.ico" sizes="any" />
+                <link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml" />
+                <link rel="alternate" type="application/atom+xml" title="Atom" href="/atom.xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
                 <MetaTags />

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     };
 
     Router::new()
+        .merge(crate::server::feeds::routes())
         .route("/healthz", get(|| async { "ok" }))
         .nest_service(
             "/pkg",

@@ -6,6 +6,7 @@ pub mod config;
 pub mod crypto;
 pub mod editorial;
 pub mod email;
+pub mod feeds;
 pub mod guard;
 pub mod http;
 pub mod jobs;

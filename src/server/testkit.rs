@@ -137,11 +137,17 @@ impl TestApp {
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
         let mut req = Request::get(path)
             .header(header::USER_AGENT, BROWSER_UA)
-            .header(header::ACCEPT, "text/html");
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap();
+        // Given headers replace the defaults.
         for (k, v) in headers {
-            req = req.header(*k, *v);
+            req.headers_mut().insert(
+                header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                header::HeaderValue::from_str(v).unwrap(),
+            );
         }
-        self.send(req.body(Body::empty()).unwrap()).await
+        self.send(req).await
     }
 
     /// A form POST from this site's own pages (same origin), as JavaScript would send it.

@@ -92,9 +92,26 @@ pub fn render_markdown(md: &str) -> RenderedBody {
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
     let html = sanitize_html(&raw);
-    let text = text.trim().to_owned();
+    let text = strip_markers(text.trim());
     let words = count_words(&text);
     RenderedBody { html, text, words }
+}
+
+/// Removes `{{related:slug}}` markers (they become cards, not words).
+fn strip_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("{{related:") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("}}") {
+            Some(j) => rest = &rest[i + j + 2..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Words in a text, counting runs of letters or digits.
@@ -151,6 +168,17 @@ mod tests {
         assert!(r.html.contains("–"), "smart punctuation: {}", r.html);
         assert_eq!(r.words, 7);
         assert!(r.text.starts_with("Tides"));
+    }
+
+    #[test]
+    fn related_markers_are_not_words() {
+        let r = render_markdown("One two.\n\n{{related:some-story}}\n\nThree.");
+        assert_eq!(r.words, 3);
+        assert!(!r.text.contains("related"));
+        assert!(
+            r.html.contains("<p>{{related:some-story}}</p>"),
+            "kept for the card"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::{
     model::{ListingPage, ListingSubject},
 };
 use leptos::prelude::*;
+use leptos_meta::Link;
 
 /// `/tag/{slug}`
 #[component]
@@ -92,8 +93,10 @@ pub fn ListingView(listing: ListingPage) -> impl IntoView {
             |c| view! { <ArticleCardView card=c style=CardStyle::Standard level=2 hide_section /> },
         )
         .collect_view();
+    let feed = format!("{base}/feed.xml");
     view! {
         <PageMeta title=heading.clone() description path />
+        <Link rel="alternate" type_="application/rss+xml" title=format!("{title} (RSS)") href=feed />
         <div class="listing-layout">
             <div class="listing">
                 <header class="listing__header">

@@ -146,6 +146,8 @@ pub trait ContentStore: Send + Sync + 'static {
     async fn ensure_tag(&self, slug: &str, name: &str) -> StoreResult<i64>;
     /// A tag by slug.
     async fn tag_by_slug(&self, slug: &str) -> StoreResult<Option<(i64, TagRef)>>;
+    /// Tags that have at least one published article.
+    async fn used_tags(&self) -> StoreResult<Vec<TagRef>>;
     /// Creates an author.
     async fn create_author(&self, author: &AuthorInput) -> StoreResult<i64>;
     /// All authors, by name.
@@ -211,6 +213,22 @@ pub trait ArticleStore: Send + Sync + 'static {
     async fn publish_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
     /// Number of articles in any status.
     async fn article_count(&self) -> StoreResult<u64>;
+    /// Published articles for sitemaps, oldest first: (section slug, slug, last modified).
+    async fn sitemap_articles(
+        &self,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<Vec<(String, String, DateTime<Utc>)>>;
+    /// Number of published articles.
+    async fn published_count(&self) -> StoreResult<u64>;
+    /// Published articles first published at or after `since`, newest first.
+    async fn published_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ArticleCard>>;
+    /// Full articles for a feed, newest first.
+    async fn feed_articles(&self, listing: Listing, limit: u32) -> StoreResult<Vec<Article>>;
 }
 
 /// Batched page-view counts for "Most popular".

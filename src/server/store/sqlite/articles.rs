@@ -577,6 +577,61 @@ impl ArticleStore for SqliteStore {
         .await?)
     }
 
+    async fn sitemap_articles(
+        &self,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<Vec<(String, String, DateTime<Utc>)>> {
+        Ok(sqlx::query_as(
+            "SELECT s.slug, a.slug, COALESCE(a.revised_at, a.published_at, a.updated_at)
+             FROM articles a JOIN sections s ON s.id = a.section_id
+             WHERE a.status = 'published' ORDER BY a.published_at, a.id LIMIT $1 OFFSET $2",
+        )
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn published_count(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE status = 'published'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+
+    async fn published_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ArticleCard>> {
+        let rows: Vec<CardRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            card_columns!(),
+            card_from!(),
+            " WHERE a.status = 'published' AND a.published_at >= $1 \
+              ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
+        ))
+        .bind(since)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut cards: Vec<ArticleCard> = rows.into_iter().map(ArticleCard::from).collect();
+        self.fill_authors(&mut cards).await?;
+        Ok(cards)
+    }
+
+    async fn feed_articles(&self, listing: Listing, limit: u32) -> StoreResult<Vec<Article>> {
+        let (cards, _) = self.published(listing, limit, 0).await?;
+        let mut out = Vec::with_capacity(cards.len());
+        for c in cards {
+            if let Some(a) = self.article_by_id(c.id).await? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
     async fn article_count(&self) -> StoreResult<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
             .fetch_one(&self.pool)

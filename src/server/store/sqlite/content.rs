@@ -179,6 +179,17 @@ impl ContentStore for SqliteStore {
         Ok(row.map(|(id, slug, name)| (id, TagRef { slug, name })))
     }
 
+    async fn used_tags(&self) -> StoreResult<Vec<TagRef>> {
+        Ok(sqlx::query_as(
+            "SELECT t.slug, t.name FROM tags t WHERE EXISTS (
+                 SELECT 1 FROM article_tags at JOIN articles a ON a.id = at.article_id
+                 WHERE at.tag_id = t.id AND a.status = 'published')
+             ORDER BY t.slug",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn create_author(&self, a: &AuthorInput) -> StoreResult<i64> {
         sqlx::query_scalar(
             "INSERT INTO authors (slug, name, role_title, bio, photo_id) VALUES ($1, $2, $3, $4, $5)
