@@ -276,12 +276,12 @@ pub async fn news_sitemap_xml(svc: &Services) -> Result<String, AppError> {
         let Some(published) = c.published_at else {
             continue;
         };
-        let _ = write!(
+        let _ = writeln!(
             s,
             "  <url><loc>{}{}</loc><news:news><news:publication><news:name>{}</news:name>\
              <news:language>{}</news:language></news:publication>\
              <news:publication_date>{}</news:publication_date><news:title>{}</news:title>\
-             </news:news></url>\n",
+             </news:news></url>",
             xml(base),
             xml(&c.href()),
             xml(&svc.config.site.name),
