@@ -21,11 +21,13 @@ use pages::{
         article::{EditArticle, NewArticle},
         audit::AuditLog,
         list::ArticleList,
+        live::{Composer, EditUpdate},
         revision::RevisionView,
         users::Users,
     },
     front::FrontPage,
     listing::{AuthorPage, TagPage},
+    news_feed::{FeedItemPage, NewsFeedPage},
     not_found::NotFound,
     search::SearchPage,
     signin::SignInPage,
@@ -103,6 +105,10 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/editor/audit") view=AuditLog ssr=SsrMode::Async />
+                    <Route path=path!("/editor/live") view=Composer ssr=SsrMode::Async />
+                    <Route path=path!("/editor/live/:id") view=EditUpdate ssr=SsrMode::Async />
+                    <Route path=path!("/news-feed") view=NewsFeedPage ssr=SsrMode::Async />
+                    <Route path=path!("/news-feed/:id") view=FeedItemPage ssr=SsrMode::Async />
                     <Route path=path!("/editor/users") view=Users ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/tag/:slug") view=TagPage ssr=SsrMode::Async />

@@ -140,14 +140,18 @@ pub async fn save_article(data: MultipartData) -> Result<FormOutcome, AppError> 
 
 /// Renders a body exactly as reader pages will show it (for the live preview).
 #[server(prefix = "/api", endpoint = "staff/preview")]
-pub async fn preview_body(body: String) -> Result<String, AppError> {
+pub async fn preview_body(body: String, mode: Option<String>) -> Result<String, AppError> {
     require(Role::Contributor)?;
     if body.chars().count() > editorial::MAX_BODY {
         return ctx::respond(Err(AppError::TooLarge(
             "The story is too long to preview.".into(),
         )));
     }
-    Ok(crate::server::text::render_markdown(&body).html)
+    // Live updates allow less formatting than articles; the preview shows which.
+    Ok(match mode.as_deref() {
+        Some("feed") => crate::server::text::render_markdown_limited(&body).html,
+        _ => crate::server::text::render_markdown(&body).html,
+    })
 }
 
 /// Keeps the editor's unsaved text; `values` is a JSON array of `[name, value]` pairs.

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod editor;
+pub mod live;
 pub mod reader;
 pub mod site;
 

@@ -4,6 +4,7 @@ pub mod content;
 pub mod editor;
 pub mod error;
 pub mod forms;
+pub mod live;
 pub mod pages;
 pub mod site;
 
@@ -11,5 +12,6 @@ pub use content::*;
 pub use editor::*;
 pub use error::{AppError, FieldError};
 pub use forms::*;
+pub use live::*;
 pub use pages::*;
 pub use site::*;

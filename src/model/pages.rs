@@ -19,6 +19,7 @@ pub struct FrontPage {
     pub sections: Vec<SectionBlock>,
     pub editors_picks: Vec<ArticleCard>,
     pub most_popular: Vec<ArticleCard>,
+    pub feed: super::FeedPage,
 }
 
 /// Stories shown around an article and on listing pages.
@@ -27,6 +28,8 @@ pub struct Rails {
     pub most_popular: Vec<ArticleCard>,
     pub editors_picks: Vec<ArticleCard>,
     pub more_news: Vec<ArticleCard>,
+    /// The News Feed column.
+    pub feed: Option<super::FeedPage>,
 }
 
 /// A piece of an article body: stored HTML, or an inline related-story card.

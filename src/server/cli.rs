@@ -214,6 +214,7 @@ async fn serve(args: &Args) -> Result<(), String> {
     let addr = options.site_addr;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let background = jobs::spawn(svc.clone(), stop_rx);
+    let sequencer = crate::server::live::spawn_sequencer(svc.clone());
     let app = http::router(http::app_state(svc.clone(), options));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -223,14 +224,20 @@ async fn serve(args: &Args) -> Result<(), String> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        tracing::info!("shutting down");
-        let _ = stop_tx.send(true);
+    .with_graceful_shutdown({
+        let svc = svc.clone();
+        async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            let _ = stop_tx.send(true);
+            // Live streams end so readers reconnect to the next process.
+            svc.live.close_all();
+        }
     })
     .await
     .map_err(|e| format!("server error: {e}"))?;
     let _ = background.await;
+    let _ = sequencer.await;
     Ok(())
 }
 

@@ -18,6 +18,8 @@ const PUBLIC: &[&str] = &[
     "/api/reader/tag",
     "/api/reader/author",
     "/api/reader/search",
+    "/api/reader/news-feed",
+    "/api/reader/feed-item",
     "/api/site/dismiss-promo",
     "/api/account/sign-in",
 ];

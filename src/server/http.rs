@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::server::feeds::routes())
         .route("/healthz", get(|| async { "ok" }))
+        .route("/live/feed", get(crate::server::live::feed_stream))
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()

@@ -338,3 +338,157 @@ async fn scheduled_articles_go_live_on_the_job_tick() {
     crate::server::jobs::tick(&app.svc).await;
     assert_eq!(app.get("/news/timed-story").await.status, StatusCode::OK);
 }
+
+mod live {
+    use super::*;
+    use crate::{
+        model::{Role, Viewer},
+        server::newsfeed::{self, FeedItemForm},
+    };
+    use axum::body::{Body, Bytes};
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn editor(app: &TestApp) -> Viewer {
+        let id = crate::server::auth::create_user(
+            &app.svc,
+            "desk@example.org",
+            "Desk",
+            Role::Editor,
+            "a long enough password",
+        )
+        .await
+        .unwrap();
+        Viewer {
+            user_id: id,
+            name: "Desk".into(),
+            email: "desk@example.org".into(),
+            role: Role::Editor,
+        }
+    }
+
+    async fn open_stream(app: &TestApp, last_event: Option<&str>) -> axum::body::Body {
+        let mut req = Request::get("/live/feed").header("accept", "text/event-stream");
+        if let Some(id) = last_event {
+            req = req.header("last-event-id", id);
+        }
+        let res = app
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        assert_eq!(res.headers()["cache-control"], "no-cache, no-transform");
+        res.into_body()
+    }
+
+    /// Reads SSE frames until `n` events with ids arrive (or two seconds pass).
+    async fn read_events(body: &mut Body, n: usize) -> Vec<(String, String, String)> {
+        let mut buf = String::new();
+        let mut events = Vec::new();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+        while events.len() < n {
+            let frame = tokio::time::timeout_at(deadline, body.frame()).await;
+            let Ok(Some(Ok(frame))) = frame else { break };
+            let Ok(data): Result<Bytes, _> = frame.into_data() else {
+                continue;
+            };
+            buf.push_str(&String::from_utf8_lossy(&data));
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                let (mut id, mut kind, mut payload) = (String::new(), String::new(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id: ") {
+                        id = v.into()
+                    }
+                    if let Some(v) = line.strip_prefix("event: ") {
+                        kind = v.into()
+                    }
+                    if let Some(v) = line.strip_prefix("data: ") {
+                        payload = v.into()
+                    }
+                }
+                if !id.is_empty() {
+                    events.push((id, kind, payload));
+                }
+            }
+        }
+        events
+    }
+
+    #[tokio::test]
+    async fn updates_stream_live_and_resume_from_the_last_event_seen() {
+        let app = TestApp::seeded(1).await;
+        let sequencer = crate::server::live::spawn_sequencer(app.svc.clone());
+        let ed = editor(&app).await;
+        let mut stream = open_stream(&app, None).await;
+        let first = newsfeed::post(
+            &app.svc,
+            &ed,
+            FeedItemForm {
+                headline: "Bridge closed".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let got = read_events(&mut stream, 1).await;
+        assert_eq!(got.len(), 1, "pushed within the test's two seconds");
+        assert_eq!(got[0].1, "upsert");
+        let payload: serde_json::Value = serde_json::from_str(&got[0].2).unwrap();
+        assert_eq!(payload["item"], first);
+        assert!(payload["html"].as_str().unwrap().contains("Bridge closed"));
+        let seen = got[0].0.clone();
+        drop(stream);
+
+        // While this reader is away: an edit, a new item and a deletion.
+        let mut edit = FeedItemForm {
+            headline: "Bridge closed until noon".into(),
+            ..Default::default()
+        };
+        edit.id = Some(first);
+        newsfeed::post(&app.svc, &ed, edit).await.unwrap();
+        let second = newsfeed::post(
+            &app.svc,
+            &ed,
+            FeedItemForm {
+                headline: "Buses diverted".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        newsfeed::delete(&app.svc, &ed, first).await.unwrap();
+
+        let mut resumed = open_stream(&app, Some(&seen)).await;
+        let got = read_events(&mut resumed, 3).await;
+        let kinds: Vec<(&str, i64)> = got
+            .iter()
+            .map(|(_, k, p)| {
+                (
+                    k.as_str(),
+                    serde_json::from_str::<serde_json::Value>(p).unwrap()["item"]
+                        .as_i64()
+                        .unwrap(),
+                )
+            })
+            .collect();
+        // The edit is replayed as the item's current state (deleted, so a delete), exactly once each.
+        assert_eq!(
+            kinds,
+            vec![("delete", first), ("upsert", second), ("delete", first)]
+        );
+        let ids: Vec<i64> = got.iter().map(|(id, _, _)| id.parse().unwrap()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order: {ids:?}");
+        app.svc.live.close_all();
+        let _ = sequencer.await;
+    }
+}

@@ -58,6 +58,13 @@ pub async fn front_page(svc: &Services) -> Result<FrontPage, AppError> {
         sections,
         editors_picks,
         most_popular: most_popular(svc, 5).await?,
+        feed: crate::server::newsfeed::feed_page(
+            svc,
+            None,
+            false,
+            crate::server::newsfeed::COLUMN_ITEMS,
+        )
+        .await?,
     })
 }
 
@@ -94,6 +101,15 @@ pub async fn rails(svc: &Services, exclude: Option<i64>) -> Result<Rails, AppErr
         most_popular: keep(most_popular(svc, 6).await?, 5),
         editors_picks: keep(picks, 4),
         more_news: keep(more, 6),
+        feed: Some(
+            crate::server::newsfeed::feed_page(
+                svc,
+                None,
+                false,
+                crate::server::newsfeed::COLUMN_ITEMS,
+            )
+            .await?,
+        ),
     })
 }
 

@@ -4,6 +4,7 @@ use crate::{
     model::{MenuLink, NewsletterInfo, Promo, SectionRef, SiteInfo},
     server::{
         config::Config,
+        live::LiveBus,
         media::MediaStore,
         popularity::Popularity,
         store::{SectionInput, SharedStore, StoreResult},
@@ -82,6 +83,7 @@ pub struct Services {
     pub secret: Secret,
     pub site: SiteInfo,
     pub popularity: Popularity,
+    pub live: LiveBus,
 }
 
 impl Services {
@@ -107,6 +109,7 @@ impl Services {
             config.security.secret.clone()
         };
         let site = site_info(&config);
+        let store_last_event = store.last_live_event_id().await?;
         Ok(Services {
             media: MediaStore::new(
                 config.storage.media_dir.clone(),
@@ -118,6 +121,7 @@ impl Services {
             secret: Secret::new(secret.into_bytes()),
             site,
             popularity: Popularity::default(),
+            live: LiveBus::new(store_last_event),
         })
     }
 }

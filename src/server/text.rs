@@ -66,6 +66,39 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+static INLINE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.tags(HashSet::from([
+        "p",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "br",
+        "blockquote",
+    ]))
+    .generic_attributes(HashSet::new())
+    .tag_attributes([("a", HashSet::from(["href"]))].into_iter().collect())
+    .url_schemes(HashSet::from(["http", "https", "mailto"]))
+    .link_rel(Some("noopener noreferrer"))
+    .strip_comments(true);
+    b
+});
+
+/// Renders Markdown with the short-update allowlist (paragraphs, emphasis, links, lists,
+/// quotes): what live feed items may contain.
+pub fn render_markdown_limited(md: &str) -> RenderedBody {
+    let full = render_markdown(md);
+    RenderedBody {
+        html: INLINE_SANITIZER.clean(&full.html).to_string(),
+        ..full
+    }
+}
+
 /// Sanitizes HTML against the body allowlist.
 pub fn sanitize_html(html: &str) -> String {
     SANITIZER.clean(html).to_string()
@@ -199,6 +232,15 @@ mod tests {
             assert!(!h.contains(bad), "{bad} survived in {h}");
         }
         assert!(h.contains("href=\"/ok\""));
+    }
+
+    #[test]
+    fn feed_items_allow_only_inline_formatting() {
+        let r = render_markdown_limited("## Big\n\n**bold** [x](https://a.example) <img src=x>");
+        assert!(!r.html.contains("<h2"), "{}", r.html);
+        assert!(!r.html.contains("<img"));
+        assert!(r.html.contains("<strong>bold</strong>"));
+        assert!(r.html.contains("href=\"https://a.example\""));
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! "Most popular", "Editors' Picks" and "More news".
 
 use crate::{
-    app::components::cards::{ArticleCardView, CardStyle},
+    app::components::{
+        cards::{ArticleCardView, CardStyle},
+        feed::FeedColumn,
+    },
     model::{ArticleCard, Rails},
 };
 use leptos::prelude::*;
@@ -72,6 +75,7 @@ pub fn MoreNews(cards: Vec<ArticleCard>) -> impl IntoView {
 pub fn SideRails(rails: Rails) -> impl IntoView {
     view! {
         <aside class="rails" aria-label="More stories">
+            {rails.feed.map(|page| view! { <FeedColumn page /> })}
             <MostPopular cards=rails.most_popular />
             <EditorsPicks cards=rails.editors_picks />
         </aside>

@@ -143,15 +143,23 @@ pub fn attach(root: HtmlElement) {
     let dirty = Rc::new(RefCell::new(false));
     let pending_preview: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
 
+    let mode = root
+        .query_selector("[data-preview-mode]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("data-preview-mode"))
+        .unwrap_or_else(|| "article".into());
     let refresh_preview = {
         let area = area.clone();
         let preview = preview.clone();
         move || {
             let Some(p) = preview.clone() else { return };
             let body = area.value();
+            let mode = mode.clone();
             spawn_local(async move {
                 let params = UrlSearchParams::new().expect("URLSearchParams");
                 params.append("body", &body);
+                params.append("mode", &mode);
                 if let Ok(answer) = dom::post(PreviewBody::PATH, &params.into()).await
                     && answer.ok
                     && let Some(html) = answer.json.as_string()
@@ -183,6 +191,15 @@ pub fn attach(root: HtmlElement) {
         let form2 = form.clone();
         let on_key = Closure::<dyn Fn(KeyboardEvent)>::new(move |ev: KeyboardEvent| {
             if !(ev.ctrl_key() || ev.meta_key()) {
+                return;
+            }
+            if ev.key() == "Enter" {
+                ev.prevent_default();
+                if let Ok(Some(b)) = form2.query_selector("[data-primary]")
+                    && let Ok(b) = b.dyn_into::<HtmlElement>()
+                {
+                    b.click();
+                }
                 return;
             }
             let action = match ev.key().to_lowercase().as_str() {
@@ -231,7 +248,15 @@ pub fn attach(root: HtmlElement) {
         on_leave.forget();
     }
 
-    // Autosave every 10 seconds while there are changes since the last autosave.
+    // Autosave (articles only) every 10 seconds while there are changes since the last one.
+    if root
+        .query_selector("[data-autosave]")
+        .ok()
+        .flatten()
+        .is_none()
+    {
+        return;
+    }
     let article_id = form
         .query_selector("input[name=id]")
         .ok()

@@ -6,8 +6,11 @@
 
 pub mod editor;
 pub mod form;
+pub mod live;
 
 #[cfg(feature = "hydrate")]
 pub mod dom;
+#[cfg(feature = "hydrate")]
+mod live_client;
 #[cfg(feature = "hydrate")]
 mod md;

@@ -5,6 +5,7 @@ use crate::{
     app::{
         components::{
             cards::{ArticleCardView, CardStyle},
+            feed::FeedColumn,
             rails::{EditorsPicks, MostPopular},
             seo::PageMeta,
         },
@@ -77,6 +78,7 @@ fn FrontView(front: Front) -> impl IntoView {
                         <h2 id="latest" class="rail__title">"Latest"</h2>
                         <div class="card-list">{latest}</div>
                     </section>
+                    <FeedColumn page=front.feed />
                     <MostPopular cards=front.most_popular />
                 </aside>
             </div>

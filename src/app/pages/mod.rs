@@ -5,6 +5,7 @@ pub mod editor;
 pub mod error;
 pub mod front;
 pub mod listing;
+pub mod news_feed;
 pub mod not_found;
 pub mod search;
 pub mod signin;

@@ -125,7 +125,7 @@ pub struct SlugRedirect {
 /// The whole store: every domain's operations behind one handle.
 #[async_trait]
 pub trait Store:
-    ContentStore + ArticleStore + ViewStore + EphemeralStore + UserStore + EditorialStore
+    ContentStore + ArticleStore + ViewStore + EphemeralStore + UserStore + EditorialStore + LiveStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;
@@ -422,6 +422,86 @@ pub trait EditorialStore: Send + Sync + 'static {
     async fn delete_article(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
     /// True when a deleted article used this slug.
     async fn is_gone(&self, slug: &str) -> StoreResult<bool>;
+}
+
+/// A feed item as written by the domain.
+#[derive(Debug, Clone)]
+pub struct FeedItemWrite {
+    pub headline: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub article_id: Option<i64>,
+    pub section_id: Option<i64>,
+    pub tag_ids: Vec<i64>,
+    pub key_event: bool,
+    pub pinned: bool,
+    pub breaking: bool,
+}
+
+/// One entry of the live event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveEventRecord {
+    pub id: i64,
+    pub channel: String,
+    pub kind: String,
+    pub target_id: i64,
+}
+
+/// Which feed items a page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FeedQuery {
+    /// Only items older than this id (pagination).
+    pub before: Option<i64>,
+    pub key_events_only: bool,
+    pub limit: u32,
+}
+
+/// The live News Feed and the event log readers resume from.
+#[async_trait]
+pub trait LiveStore: Send + Sync + 'static {
+    /// Creates an item and logs the change, atomically; returns (item id, event id).
+    async fn create_feed_item(
+        &self,
+        item: &FeedItemWrite,
+        author: (i64, &str),
+        now: DateTime<Utc>,
+    ) -> StoreResult<(i64, i64)>;
+    /// Replaces an item and logs the change; returns the event id.
+    async fn update_feed_item(
+        &self,
+        id: i64,
+        item: &FeedItemWrite,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Marks an item deleted and logs the change; returns the event id.
+    async fn delete_feed_item(&self, id: i64, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// One item (deleted ones too, so permalinks can answer 410).
+    async fn feed_item(&self, id: i64) -> StoreResult<Option<crate::model::FeedItem>>;
+    /// Live items, newest first (pinned first on the first page).
+    async fn feed_items(&self, q: FeedQuery) -> StoreResult<Vec<crate::model::FeedItem>>;
+    /// Logged events on a channel after `after`, oldest first.
+    async fn live_events_after(
+        &self,
+        channel: &str,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<LiveEventRecord>>;
+    /// Every logged event after `after`, oldest first (for the fan-out sequencer).
+    async fn all_live_events_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<LiveEventRecord>>;
+    /// The newest event id (0 when there is none).
+    async fn last_live_event_id(&self) -> StoreResult<i64>;
+    /// Appends an event for another channel (comments use this).
+    async fn log_live_event(
+        &self,
+        channel: &str,
+        kind: &str,
+        target_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
 }
 
 /// Opens the store named by a `DATABASE_URL`.

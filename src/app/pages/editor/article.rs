@@ -333,7 +333,7 @@ fn EditorView(page: ArticleEditorPage) -> impl IntoView {
                 </fieldset>
                 {pick_box}
                 <MarkdownEditor>
-                    <div class="field">
+                    <div class="field" data-autosave>
                         <label for="article-editor-body">"Story"</label>
                         <span class="field__hint" id="article-editor-body-hint">
                             "Markdown: **bold**, _italic_, ## heading, > quote, - list, [link](https://…). "

@@ -3,6 +3,7 @@
 pub mod article;
 pub mod audit;
 pub mod list;
+pub mod live;
 pub mod revision;
 pub mod users;
 
@@ -20,6 +21,7 @@ pub fn EditorShell(viewer: Viewer, children: Children) -> impl IntoView {
     let links: Vec<(&str, &str, Role)> = vec![
         ("/editor", "Articles", Role::Contributor),
         ("/editor/articles/new", "New article", Role::Contributor),
+        ("/editor/live", "Live feed", Role::Editor),
         ("/editor/audit", "Audit log", Role::Editor),
         ("/editor/users", "Users", Role::Admin),
     ];

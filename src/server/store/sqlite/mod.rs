@@ -4,6 +4,7 @@ mod articles;
 mod content;
 mod editorial;
 mod ephemeral;
+mod live;
 mod users;
 mod views;
 

@@ -1,0 +1,289 @@
+//! The live News Feed's domain: posting, editing, pinning and deleting updates, and the pages
+//! that list them. Every change is logged for live delivery in the same transaction.
+
+use crate::{
+    model::{AppError, ArticleStatus, FeedItem, FeedPage, FieldError, Role, Viewer},
+    server::{
+        editorial::{audit, parse_tags},
+        state::Services,
+        store::{FeedItemWrite, FeedQuery, StoreError},
+        text::{one_line, render_markdown_limited},
+    },
+};
+
+/// Limits on an update.
+pub const MAX_HEADLINE: usize = 160;
+pub const MAX_BODY: usize = 2_000;
+/// Items in the column on the front and article pages.
+pub const COLUMN_ITEMS: u32 = 8;
+/// Items per page on `/news-feed`.
+pub const PAGE_ITEMS: u32 = 20;
+
+/// The composer form.
+#[derive(Debug, Clone, Default)]
+pub struct FeedItemForm {
+    pub id: Option<i64>,
+    pub headline: String,
+    pub body: String,
+    /// Slug of a published article to link, or empty.
+    pub article: String,
+    /// Section slug, or empty.
+    pub section: String,
+    pub tags: String,
+    pub key_event: bool,
+    pub pinned: bool,
+    pub breaking: bool,
+}
+
+impl FeedItemForm {
+    /// The typed values, to put back after a failed plain post.
+    pub fn values(&self) -> Vec<(String, String)> {
+        let mut v = vec![
+            ("headline".to_owned(), self.headline.clone()),
+            ("body".into(), self.body.clone()),
+            ("article".into(), self.article.clone()),
+            ("section".into(), self.section.clone()),
+            ("tags".into(), self.tags.clone()),
+        ];
+        for (k, on) in [
+            ("key_event", self.key_event),
+            ("pinned", self.pinned),
+            ("breaking", self.breaking),
+        ] {
+            if on {
+                v.push((k.into(), "on".into()));
+            }
+        }
+        v
+    }
+}
+
+fn err(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+async fn to_write(svc: &Services, form: &FeedItemForm) -> Result<FeedItemWrite, AppError> {
+    let mut errors = Vec::new();
+    let headline = one_line(&form.headline);
+    let n = headline.chars().count();
+    if n == 0 {
+        errors.push(err("headline", "Write a headline for the update."));
+    } else if n > MAX_HEADLINE {
+        errors.push(err(
+            "headline",
+            format!("Keep headlines to {MAX_HEADLINE} characters (this one has {n})."),
+        ));
+    }
+    let n = form.body.chars().count();
+    if n > MAX_BODY {
+        errors.push(err(
+            "body",
+            format!("Updates can be at most {MAX_BODY} characters (this one has {n})."),
+        ));
+    }
+    let article_id = match form.article.trim() {
+        "" => None,
+        slug => match svc.store.article_by_slug(slug).await? {
+            Some(a) if a.status == ArticleStatus::Published => Some(a.id),
+            _ => {
+                errors.push(err(
+                    "article",
+                    "Link a published article by its address (slug).",
+                ));
+                None
+            }
+        },
+    };
+    let section_id = match form.section.trim() {
+        "" => None,
+        slug => match svc
+            .store
+            .sections()
+            .await?
+            .into_iter()
+            .find(|s| s.slug == slug)
+        {
+            Some(s) => Some(s.id),
+            None => {
+                errors.push(err("section", "Choose a section."));
+                None
+            }
+        },
+    };
+    let tags = match parse_tags(&form.tags) {
+        Ok(t) => t,
+        Err(m) => {
+            errors.push(err("tags", m));
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tag_ids = Vec::new();
+    for (slug, name) in &tags {
+        tag_ids.push(svc.store.ensure_tag(slug, name).await?);
+    }
+    let body = render_markdown_limited(&form.body);
+    Ok(FeedItemWrite {
+        headline,
+        body_md: form.body.clone(),
+        body_html: body.html,
+        article_id,
+        section_id,
+        tag_ids,
+        key_event: form.key_event,
+        pinned: form.pinned,
+        breaking: form.breaking,
+    })
+}
+
+fn require_editor(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.can(Role::Editor) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Posts a new update or saves an edit; returns the item id.
+pub async fn post(svc: &Services, viewer: &Viewer, form: FeedItemForm) -> Result<i64, AppError> {
+    require_editor(viewer)?;
+    let write = to_write(svc, &form).await?;
+    let now = svc.clock.now();
+    let id = match form.id {
+        None => {
+            let (id, _) = svc
+                .store
+                .create_feed_item(&write, (viewer.user_id, &viewer.name), now)
+                .await?;
+            id
+        }
+        Some(id) => {
+            svc.store.update_feed_item(id, &write, now).await?;
+            id
+        }
+    };
+    svc.live.wake();
+    Ok(id)
+}
+
+/// Deletes an update (readers' pages remove it live).
+pub async fn delete(svc: &Services, viewer: &Viewer, id: i64) -> Result<(), AppError> {
+    require_editor(viewer)?;
+    let item = svc.store.feed_item(id).await?.ok_or(AppError::NotFound)?;
+    svc.store.delete_feed_item(id, svc.clock.now()).await?;
+    svc.live.wake();
+    audit(svc, viewer, "delete", "feed_item", Some(id), item.headline).await
+}
+
+/// Pins or unpins an update.
+pub async fn set_pinned(
+    svc: &Services,
+    viewer: &Viewer,
+    id: i64,
+    pinned: bool,
+) -> Result<(), AppError> {
+    require_editor(viewer)?;
+    let item = svc
+        .store
+        .feed_item(id)
+        .await?
+        .filter(|i| !i.deleted)
+        .ok_or(AppError::NotFound)?;
+    let form = form_of(&item, svc).await?;
+    let mut write = to_write(svc, &FeedItemForm { pinned, ..form }).await?;
+    write.pinned = pinned;
+    svc.store
+        .update_feed_item(id, &write, svc.clock.now())
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => AppError::NotFound,
+            other => other.into(),
+        })?;
+    svc.live.wake();
+    Ok(())
+}
+
+/// The composer form for an existing item.
+pub async fn form_of(item: &FeedItem, svc: &Services) -> Result<FeedItemForm, AppError> {
+    let article = match &item.article {
+        Some(a) => a.href.rsplit('/').next().unwrap_or_default().to_owned(),
+        None => String::new(),
+    };
+    let _ = svc;
+    Ok(FeedItemForm {
+        id: Some(item.id),
+        headline: item.headline.clone(),
+        body: item.body_md.clone(),
+        article,
+        section: item
+            .section
+            .as_ref()
+            .map(|s| s.slug.clone())
+            .unwrap_or_default(),
+        tags: item
+            .tags
+            .iter()
+            .map(|t| t.name.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        key_event: item.key_event,
+        pinned: item.pinned,
+        breaking: item.breaking,
+    })
+}
+
+/// A page of the feed: the newest items, or those before `before`.
+pub async fn feed_page(
+    svc: &Services,
+    before: Option<i64>,
+    key_events_only: bool,
+    limit: u32,
+) -> Result<FeedPage, AppError> {
+    // Read the log's head first: anything logged after it is replayed to the page, and an
+    // item that is both in the page and replayed is simply replaced in place.
+    let after_event = svc.store.last_live_event_id().await?;
+    let items = svc
+        .store
+        .feed_items(FeedQuery {
+            before,
+            key_events_only,
+            limit,
+        })
+        .await?;
+    if items.is_empty() && before.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let older = (items.len() as u32 == limit)
+        .then(|| {
+            items
+                .iter()
+                .filter(|i| !i.pinned || before.is_some())
+                .map(|i| i.id)
+                .min()
+        })
+        .flatten();
+    Ok(FeedPage {
+        items,
+        after_event,
+        key_events_only,
+        older,
+        paged: before.is_some(),
+    })
+}
+
+/// One update, for its permalink (410 once deleted).
+pub async fn item(svc: &Services, id: i64) -> Result<FeedItem, AppError> {
+    match svc.store.feed_item(id).await? {
+        Some(i) if i.deleted => Err(AppError::Gone),
+        Some(i) => Ok(i),
+        None => Err(AppError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,338 @@
+//! The News Feed and the live event log on SQLite.
+
+use super::SqliteStore;
+use crate::{
+    model::{FeedItem, LinkedArticle, SectionRef, TagRef},
+    server::store::{
+        FeedItemWrite, FeedQuery, LiveEventRecord, LiveStore, StoreError, StoreResult,
+    },
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::HashMap;
+
+/// The channel of the News Feed in the event log.
+pub const FEED_CHANNEL: &str = "feed";
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    headline: String,
+    body_md: String,
+    body_html: String,
+    article_title: Option<String>,
+    article_slug: Option<String>,
+    article_section: Option<String>,
+    article_status: Option<String>,
+    section_slug: Option<String>,
+    section_title: Option<String>,
+    key_event: bool,
+    pinned: bool,
+    breaking: bool,
+    author_name: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    edited: bool,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+const ITEM_SELECT: &str = "SELECT f.id, f.headline, f.body_md, f.body_html,
+        a.title AS article_title, a.slug AS article_slug, asec.slug AS article_section,
+        a.status AS article_status, s.slug AS section_slug, s.title AS section_title,
+        f.key_event, f.pinned, f.breaking, f.author_name, f.created_at, f.updated_at, f.edited,
+        f.deleted_at
+    FROM feed_items f
+    LEFT JOIN articles a ON a.id = f.article_id
+    LEFT JOIN sections asec ON asec.id = a.section_id
+    LEFT JOIN sections s ON s.id = f.section_id";
+
+impl From<ItemRow> for FeedItem {
+    fn from(r: ItemRow) -> Self {
+        let article = match (
+            r.article_title,
+            r.article_slug,
+            r.article_section,
+            r.article_status,
+        ) {
+            // Only a published article is linked for readers.
+            (Some(title), Some(slug), Some(section), Some(status)) if status == "published" => {
+                Some(LinkedArticle {
+                    title,
+                    href: crate::model::article_path(&section, &slug),
+                })
+            }
+            _ => None,
+        };
+        let section = match (r.section_slug, r.section_title) {
+            (Some(slug), Some(title)) => Some(SectionRef { slug, title }),
+            _ => None,
+        };
+        FeedItem {
+            id: r.id,
+            headline: r.headline,
+            body_md: r.body_md,
+            body_html: r.body_html,
+            article,
+            section,
+            tags: Vec::new(),
+            key_event: r.key_event,
+            pinned: r.pinned,
+            breaking: r.breaking,
+            author_name: r.author_name,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            edited: r.edited,
+            deleted: r.deleted_at.is_some(),
+        }
+    }
+}
+
+impl SqliteStore {
+    async fn item_tags(&self, items: &mut [FeedItem]) -> StoreResult<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT ft.item_id, t.slug, t.name FROM feed_item_tags ft JOIN tags t ON t.id = ft.tag_id
+             WHERE ft.item_id IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for i in items.iter() {
+            sep.push_bind(i.id);
+        }
+        qb.push(") ORDER BY t.name");
+        let rows: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let mut by: HashMap<i64, Vec<TagRef>> = HashMap::new();
+        for (id, slug, name) in rows {
+            by.entry(id).or_default().push(TagRef { slug, name });
+        }
+        for i in items.iter_mut() {
+            i.tags = by.remove(&i.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    async fn set_item_tags(conn: &mut SqliteConnection, id: i64, tags: &[i64]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM feed_item_tags WHERE item_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for t in tags {
+            sqlx::query(
+                "INSERT INTO feed_item_tags (item_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(t)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn log_event(
+        conn: &mut SqliteConnection,
+        channel: &str,
+        kind: &str,
+        target: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO live_events (channel, kind, target_id, created_at) VALUES ($1, $2, $3, $4)
+             RETURNING id",
+        )
+        .bind(channel)
+        .bind(kind)
+        .bind(target)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?)
+    }
+}
+
+#[async_trait]
+impl LiveStore for SqliteStore {
+    async fn create_feed_item(
+        &self,
+        item: &FeedItemWrite,
+        author: (i64, &str),
+        now: DateTime<Utc>,
+    ) -> StoreResult<(i64, i64)> {
+        let mut tx = self.write_tx().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO feed_items (headline, body_md, body_html, article_id, section_id,
+                 key_event, pinned, breaking, author_id, author_name, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(&item.headline)
+        .bind(&item.body_md)
+        .bind(&item.body_html)
+        .bind(item.article_id)
+        .bind(item.section_id)
+        .bind(item.key_event)
+        .bind(item.pinned)
+        .bind(item.breaking)
+        .bind(author.0)
+        .bind(author.1)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::set_item_tags(&mut tx, id, &item.tag_ids).await?;
+        let event = Self::log_event(&mut tx, FEED_CHANNEL, "upsert", id, now).await?;
+        tx.commit().await?;
+        Ok((id, event))
+    }
+
+    async fn update_feed_item(
+        &self,
+        id: i64,
+        item: &FeedItemWrite,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE feed_items SET headline = $1, body_md = $2, body_html = $3, article_id = $4,
+                 section_id = $5, key_event = $6, pinned = $7, breaking = $8, updated_at = $9,
+                 edited = TRUE
+             WHERE id = $10 AND deleted_at IS NULL",
+        )
+        .bind(&item.headline)
+        .bind(&item.body_md)
+        .bind(&item.body_html)
+        .bind(item.article_id)
+        .bind(item.section_id)
+        .bind(item.key_event)
+        .bind(item.pinned)
+        .bind(item.breaking)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::set_item_tags(&mut tx, id, &item.tag_ids).await?;
+        let event = Self::log_event(&mut tx, FEED_CHANNEL, "upsert", id, now).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    async fn delete_feed_item(&self, id: i64, now: DateTime<Utc>) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE feed_items SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let event = Self::log_event(&mut tx, FEED_CHANNEL, "delete", id, now).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    async fn feed_item(&self, id: i64) -> StoreResult<Option<FeedItem>> {
+        let row: Option<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{ITEM_SELECT} WHERE f.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let mut items: Vec<FeedItem> = row.into_iter().map(FeedItem::from).collect();
+        self.item_tags(&mut items).await?;
+        Ok(items.pop())
+    }
+
+    async fn feed_items(&self, q: FeedQuery) -> StoreResult<Vec<FeedItem>> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(ITEM_SELECT);
+        qb.push(" WHERE f.deleted_at IS NULL");
+        if let Some(before) = q.before {
+            qb.push(" AND f.id < ").push_bind(before);
+        }
+        if q.key_events_only {
+            qb.push(" AND f.key_event = TRUE");
+        }
+        // Pinned items lead the first page only.
+        if q.before.is_none() {
+            qb.push(" ORDER BY f.pinned DESC, f.id DESC");
+        } else {
+            qb.push(" ORDER BY f.id DESC");
+        }
+        qb.push(" LIMIT ").push_bind(q.limit as i64);
+        let rows: Vec<ItemRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let mut items: Vec<FeedItem> = rows.into_iter().map(FeedItem::from).collect();
+        self.item_tags(&mut items).await?;
+        Ok(items)
+    }
+
+    async fn live_events_after(
+        &self,
+        channel: &str,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<LiveEventRecord>> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, channel, kind, target_id FROM live_events
+             WHERE channel = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(channel)
+        .bind(after)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, channel, kind, target_id)| LiveEventRecord {
+                id,
+                channel,
+                kind,
+                target_id,
+            })
+            .collect())
+    }
+
+    async fn all_live_events_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<LiveEventRecord>> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, channel, kind, target_id FROM live_events WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, channel, kind, target_id)| LiveEventRecord {
+                id,
+                channel,
+                kind,
+                target_id,
+            })
+            .collect())
+    }
+
+    async fn last_live_event_id(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM live_events")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn log_live_event(
+        &self,
+        channel: &str,
+        kind: &str,
+        target_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut conn = self.pool.acquire().await?;
+        Self::log_event(&mut conn, channel, kind, target_id, now).await
+    }
+}
