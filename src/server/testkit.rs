@@ -175,6 +175,30 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// Creates a staff account with `role` and returns it as the domain sees a signed-in user.
+    pub async fn staff(&self, role: crate::model::Role) -> crate::model::Viewer {
+        let email = format!(
+            "{}-{}@example.org",
+            role.as_str(),
+            crate::server::crypto::random_token()[..8].to_lowercase()
+        );
+        let id = crate::server::auth::create_user(
+            &self.svc,
+            &email,
+            role.label(),
+            role,
+            "a long enough password",
+        )
+        .await
+        .expect("create user");
+        crate::model::Viewer {
+            user_id: id,
+            name: role.label().into(),
+            email,
+            role,
+        }
+    }
+
     /// Creates a staff account with `role` and returns a `Cookie` header value for its session.
     pub async fn session(&self, role: crate::model::Role) -> String {
         let email = format!(

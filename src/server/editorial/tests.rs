@@ -1,23 +1,8 @@
 use super::*;
-use crate::server::{auth, testkit::TestApp};
+use crate::server::testkit::TestApp;
 
 async fn staff(app: &TestApp, role: Role) -> Viewer {
-    let email = format!("{}@example.org", role.as_str());
-    let id = auth::create_user(
-        &app.svc,
-        &email,
-        role.label(),
-        role,
-        "a long enough password",
-    )
-    .await
-    .unwrap();
-    Viewer {
-        user_id: id,
-        name: role.label().into(),
-        email,
-        role,
-    }
+    app.staff(role).await
 }
 
 fn form(title: &str) -> ArticleForm {

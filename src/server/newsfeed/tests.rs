@@ -1,22 +1,8 @@
 use super::*;
-use crate::server::{auth, testkit::TestApp};
+use crate::server::testkit::TestApp;
 
 async fn editor(app: &TestApp) -> Viewer {
-    let id = auth::create_user(
-        &app.svc,
-        "live@example.org",
-        "Live Desk",
-        Role::Editor,
-        "a long enough password",
-    )
-    .await
-    .unwrap();
-    Viewer {
-        user_id: id,
-        name: "Live Desk".into(),
-        email: "live@example.org".into(),
-        role: Role::Editor,
-    }
+    app.staff(Role::Editor).await
 }
 
 fn form(headline: &str) -> FeedItemForm {
@@ -65,31 +51,13 @@ async fn only_editors_post_and_bad_updates_are_refused() {
         post(&app.svc, &contributor, form("x")).await.unwrap_err(),
         AppError::Forbidden
     );
-    let ed = editor_two(&app).await;
+    let ed = editor(&app).await;
     let mut bad = form(&"h".repeat(500));
     bad.article = "no-such-story".into();
     bad.body = "b".repeat(3000);
     let e = post(&app.svc, &ed, bad).await.unwrap_err();
     for f in ["headline", "article", "body"] {
         assert!(e.for_field(f).is_some(), "{f}: {e:?}");
-    }
-}
-
-async fn editor_two(app: &TestApp) -> Viewer {
-    let id = auth::create_user(
-        &app.svc,
-        "two@example.org",
-        "Two",
-        Role::Editor,
-        "a long enough password",
-    )
-    .await
-    .unwrap();
-    Viewer {
-        user_id: id,
-        name: "Two".into(),
-        email: "two@example.org".into(),
-        role: Role::Editor,
     }
 }
 

@@ -88,6 +88,15 @@ impl From<ItemRow> for FeedItem {
     }
 }
 
+fn event_record((id, channel, kind, target_id): (i64, String, String, i64)) -> LiveEventRecord {
+    LiveEventRecord {
+        id,
+        channel,
+        kind,
+        target_id,
+    }
+}
+
 impl SqliteStore {
     async fn item_tags(&self, items: &mut [FeedItem]) -> StoreResult<()> {
         if items.is_empty() {
@@ -283,15 +292,7 @@ impl LiveStore for SqliteStore {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, channel, kind, target_id)| LiveEventRecord {
-                id,
-                channel,
-                kind,
-                target_id,
-            })
-            .collect())
+        Ok(rows.into_iter().map(event_record).collect())
     }
 
     async fn all_live_events_after(
@@ -306,15 +307,7 @@ impl LiveStore for SqliteStore {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, channel, kind, target_id)| LiveEventRecord {
-                id,
-                channel,
-                kind,
-                target_id,
-            })
-            .collect())
+        Ok(rows.into_iter().map(event_record).collect())
     }
 
     async fn last_live_event_id(&self) -> StoreResult<i64> {
