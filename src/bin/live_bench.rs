@@ -220,10 +220,10 @@ async fn main() {
     for i in 0..args.connections {
         let (c, t) = (connected.clone(), tx.clone());
         tokio::spawn(async move {
-            if let Err(e) = subscriber(addr, c, t).await {
-                if i < 3 {
-                    eprintln!("connection {i}: {e}");
-                }
+            if let Err(e) = subscriber(addr, c, t).await
+                && i < 3
+            {
+                eprintln!("connection {i}: {e}");
             }
         });
         if i % 200 == 199 {
