@@ -22,12 +22,14 @@ use pages::{
         audit::AuditLog,
         list::ArticleList,
         live::{Composer, EditUpdate},
+        newsletters::{EditIssue, NewIssue, NewsletterAdmin},
         revision::RevisionView,
         users::Users,
     },
     front::FrontPage,
     listing::{AuthorPage, TagPage},
     news_feed::{FeedItemPage, NewsFeedPage},
+    newsletters::{ConfirmSubscription, NewsletterPreferences, NewslettersHub, UnsubscribePage},
     not_found::NotFound,
     search::SearchPage,
     signin::SignInPage,
@@ -107,6 +109,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/editor/audit") view=AuditLog ssr=SsrMode::Async />
                     <Route path=path!("/editor/live") view=Composer ssr=SsrMode::Async />
                     <Route path=path!("/editor/live/:id") view=EditUpdate ssr=SsrMode::Async />
+                    <Route path=path!("/editor/newsletters") view=NewsletterAdmin ssr=SsrMode::Async />
+                    <Route path=path!("/editor/newsletters/issues/new") view=NewIssue ssr=SsrMode::Async />
+                    <Route path=path!("/editor/newsletters/issues/:id") view=EditIssue ssr=SsrMode::Async />
+                    <Route path=path!("/newsletters") view=NewslettersHub ssr=SsrMode::Async />
+                    <Route path=path!("/newsletters/confirm") view=ConfirmSubscription ssr=SsrMode::Async />
+                    <Route path=path!("/newsletters/preferences") view=NewsletterPreferences ssr=SsrMode::Async />
+                    <Route path=path!("/newsletters/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async />
                     <Route path=path!("/news-feed") view=NewsFeedPage ssr=SsrMode::Async />
                     <Route path=path!("/news-feed/:id") view=FeedItemPage ssr=SsrMode::Async />
                     <Route path=path!("/editor/users") view=Users ssr=SsrMode::Async />

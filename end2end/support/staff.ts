@@ -20,7 +20,7 @@ export async function signIn(
   const context = await browser.newContext({ baseURL: nr.baseURL, javaScriptEnabled });
   const page = await context.newPage();
   await page.goto('/signin');
-  await page.getByLabel('Email').fill(email);
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Articles' })).toBeVisible();

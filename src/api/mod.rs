@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod editor;
 pub mod live;
+pub mod newsletters;
 pub mod reader;
 pub mod site;
 

@@ -5,6 +5,7 @@ pub mod editor;
 pub mod error;
 pub mod forms;
 pub mod live;
+pub mod newsletters;
 pub mod pages;
 pub mod site;
 
@@ -13,5 +14,6 @@ pub use editor::*;
 pub use error::{AppError, FieldError};
 pub use forms::*;
 pub use live::*;
+pub use newsletters::*;
 pub use pages::*;
 pub use site::*;

@@ -23,6 +23,10 @@ COMMANDS:
                        --email E --name N --role admin|editor|contributor
                      The password is read from NEWSROOM_PASSWORD, or else from stdin
                      (one line). There is no default password.
+    import-subscribers
+                     Add confirmed subscribers from a file with one address per line
+                     (only people who have already agreed to receive the newsletter):
+                       --newsletter SLUG --file PATH
     help             Show this message.
 
 ENVIRONMENT:
@@ -92,6 +96,7 @@ pub async fn main() -> ExitCode {
         "migrate" => migrate(&args).await.map(|_| ()),
         "seed-demo" => seed_demo(&args).await,
         "create-editor" => create_editor(&args).await,
+        "import-subscribers" => import_subscribers(&args).await,
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
@@ -187,6 +192,40 @@ async fn create_editor(args: &Args) -> Result<(), String> {
     }
 }
 
+async fn import_subscribers(args: &Args) -> Result<(), String> {
+    let newsletter = flag(args, "newsletter")?.to_owned();
+    let path = flag(args, "file")?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let svc = open_services(args).await?;
+    if !svc.site.newsletters.iter().any(|n| n.slug == newsletter) {
+        return Err(format!("no newsletter {newsletter:?} in Leptos.toml"));
+    }
+    let (mut added, mut skipped) = (0, 0);
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match crate::server::email::normalize(line) {
+            Ok(email) => {
+                let now = svc.clock.now();
+                let list = [newsletter.clone()];
+                let (id, _) = svc
+                    .store
+                    .subscribe(&email, &list, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                svc.store
+                    .confirm(id, &list, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                added += 1;
+            }
+            Err(_) => skipped += 1,
+        }
+    }
+    println!(
+        "Imported {added} confirmed subscribers to {newsletter}; skipped {skipped} invalid lines."
+    );
+    Ok(())
+}
+
 /// Leptos' options for this process, from the environment cargo-leptos and the README use.
 pub fn leptos_options() -> Result<LeptosOptions, String> {
     let addr: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
@@ -213,8 +252,10 @@ async fn serve(args: &Args) -> Result<(), String> {
     let options = leptos_options()?;
     let addr = options.site_addr;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop_rx_sender = stop_rx.clone();
     let background = jobs::spawn(svc.clone(), stop_rx);
     let sequencer = crate::server::live::spawn_sequencer(svc.clone());
+    let sender = crate::server::newsletters::spawn_sender(svc.clone(), stop_rx_sender);
     let app = http::router(http::app_state(svc.clone(), options));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -238,6 +279,7 @@ async fn serve(args: &Args) -> Result<(), String> {
     .map_err(|e| format!("server error: {e}"))?;
     let _ = background.await;
     let _ = sequencer.await;
+    let _ = sender.await;
     Ok(())
 }
 

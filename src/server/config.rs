@@ -139,6 +139,13 @@ pub struct MailConfig {
     pub smtp_password: String,
     #[serde(default = "default_rate")]
     pub send_rate_per_second: u32,
+    /// Parallel SMTP connections while sending an issue.
+    #[serde(default = "default_connections")]
+    pub smtp_connections: u32,
+}
+
+fn default_connections() -> u32 {
+    8
 }
 
 fn default_rate() -> u32 {
@@ -377,6 +384,12 @@ impl Config {
             return Err(key_err(
                 "mail.from_address",
                 "must be an email address".into(),
+            ));
+        }
+        if !(1..=64).contains(&self.mail.smtp_connections) {
+            return Err(key_err(
+                "mail.smtp_connections",
+                "must be between 1 and 64".into(),
             ));
         }
         if self.mail.send_rate_per_second == 0 {

@@ -22,6 +22,13 @@ const PUBLIC: &[&str] = &[
     "/api/reader/feed-item",
     "/api/site/dismiss-promo",
     "/api/account/sign-in",
+    "/api/newsletter/subscribe",
+    "/api/newsletter/confirm-page",
+    "/api/newsletter/confirm",
+    "/api/newsletter/preferences",
+    "/api/newsletter/save-preferences",
+    "/api/newsletter/unsubscribe-all",
+    "/api/newsletter/unsubscribe",
 ];
 
 #[tokio::test]

@@ -53,6 +53,11 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::server::feeds::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/live/feed", get(crate::server::live::feed_stream))
+        .route(
+            ONE_CLICK_UNSUBSCRIBE,
+            axum::routing::post(one_click_unsubscribe),
+        )
+        .route("/editor/newsletters/export.csv", get(export_subscribers))
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()
@@ -186,6 +191,63 @@ async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> 
         .into_response()
 }
 
+/// The List-Unsubscribe address of our emails. Mail providers POST to it from their own
+/// servers (RFC 8058), so it is exempt from the same-origin rule: its signed token is the
+/// authority, and it can only ever unsubscribe.
+pub const ONE_CLICK_UNSUBSCRIBE: &str = "/newsletters/unsubscribe";
+
+/// `POST /newsletters/unsubscribe?token=…` with `List-Unsubscribe=One-Click` (RFC 8058).
+async fn one_click_unsubscribe(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    body: String,
+) -> Response {
+    let token = q.get("token").cloned().unwrap_or_default();
+    if !body.contains("List-Unsubscribe=One-Click") {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Expected List-Unsubscribe=One-Click",
+        )
+            .into_response();
+    }
+    match crate::server::newsletters::one_click(&state.services, &token).await {
+        Ok(message) => (StatusCode::OK, message).into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::BAD_REQUEST),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /editor/newsletters/export.csv?newsletter=…` (editors).
+async fn export_subscribers(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    axum::Extension(viewer): axum::Extension<crate::model::Viewer>,
+) -> Response {
+    let newsletter = q.get("newsletter").cloned().unwrap_or_default();
+    match crate::server::newsletters::export_csv(&state.services, &viewer, &newsletter).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{newsletter}-subscribers.csv\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::FORBIDDEN),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
+
 /// True for methods that change state.
 fn is_state_changing(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -196,6 +258,7 @@ fn is_state_changing(m: &Method) -> bool {
 /// forms (with or without JavaScript) pass.
 pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if is_state_changing(req.method())
+        && req.uri().path() != ONE_CLICK_UNSUBSCRIBE
         && !origin_allowed(req.headers(), &state.services.config.site.base_url)
     {
         tracing::warn!(path = %req.uri().path(), "refused cross-site request");

@@ -483,3 +483,82 @@ mod live {
         let _ = sequencer.await;
     }
 }
+
+mod newsletters {
+    use super::*;
+    use crate::server::{newsletters as domain, testkit::SmtpSink};
+
+    #[tokio::test]
+    async fn one_click_unsubscribe_accepts_a_mail_providers_post() {
+        let app = TestApp::new().await;
+        let svc = &app.svc;
+        let (id, _) = svc
+            .store
+            .subscribe("one@example.org", &["tideline".into()], svc.clock.now())
+            .await
+            .unwrap();
+        svc.store
+            .confirm(id, &["tideline".into()], svc.clock.now())
+            .await
+            .unwrap();
+        let token = domain::unsubscribe_token(svc, id, Some("tideline"));
+        // Mail providers send no Origin and no Sec-Fetch-Site.
+        let req = axum::http::Request::post(format!("/newsletters/unsubscribe?token={token}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from("List-Unsubscribe=One-Click"))
+            .unwrap();
+        let res = app.send(req).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(
+            svc.store.subscriptions_of(id).await.unwrap(),
+            vec![("tideline".to_owned(), "unsubscribed".to_owned())]
+        );
+        // A forged token changes nothing.
+        let req = axum::http::Request::post("/newsletters/unsubscribe?token=forged.1.x")
+            .body(axum::body::Body::from("List-Unsubscribe=One-Click"))
+            .unwrap();
+        assert_eq!(app.send(req).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[tokio::test]
+    async fn sign_up_without_javascript_redirects_back_with_the_message() {
+        let sink = SmtpSink::start(0);
+        let extra = sink.config();
+        let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let app = TestApp::with_config(&extra).await;
+        let plain = [
+            ("accept", "text/html"),
+            ("referer", "http://127.0.0.1:3000/newsletters"),
+            ("host", "127.0.0.1:3000"),
+        ];
+        let res = app
+            .post_form(
+                "/api/newsletter/subscribe",
+                "form=signup-hub&email=not-an-email&nl_tideline=on&website=",
+                &plain,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FOUND);
+        let page = app
+            .get(res.header("location").unwrap().split('#').next().unwrap())
+            .await;
+        assert!(page.body.contains("Please enter a correct email address."));
+        assert!(
+            page.body.contains("value=\"not-an-email\""),
+            "the reader's text is kept"
+        );
+        assert!(sink.messages().is_empty());
+        let res = app
+            .post_form(
+                "/api/newsletter/subscribe",
+                "form=signup-hub&email=fine%40example.org&nl_tideline=on&website=",
+                &plain,
+            )
+            .await;
+        let page = app
+            .get(res.header("location").unwrap().split('#').next().unwrap())
+            .await;
+        assert!(page.body.contains("Thank you for signing up!"));
+        assert_eq!(sink.messages().len(), 1);
+    }
+}

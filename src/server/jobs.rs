@@ -22,6 +22,25 @@ pub async fn tick(svc: &Services) {
     }
 }
 
+/// Hourly housekeeping: expired sessions, rate-limit windows, flashes, unconfirmed sign-ups.
+pub async fn housekeeping(svc: &Services) {
+    let now = svc.clock.now();
+    if let Err(e) = crate::server::auth::prune(svc).await {
+        tracing::error!(error = %e, "pruning sessions failed");
+    }
+    if let Err(e) = svc.store.prune_flashes(now).await {
+        tracing::error!(error = %e, "pruning flashes failed");
+    }
+    match crate::server::newsletters::expire_pending(svc).await {
+        Ok(n) if n > 0 => tracing::info!(n, "expired unconfirmed newsletter sign-ups"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "expiring sign-ups failed"),
+    }
+    if let Err(e) = svc.store.prune_views(now - Duration::days(2)).await {
+        tracing::error!(error = %e, "pruning view counts failed");
+    }
+}
+
 /// Starts the background loop; it stops (after a last flush) when `shutdown` turns true.
 pub fn spawn(svc: Arc<Services>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -35,10 +54,7 @@ pub fn spawn(svc: Arc<Services>, mut shutdown: watch::Receiver<bool>) -> JoinHan
             tick(&svc).await;
             rounds += 1;
             if rounds.is_multiple_of(720) {
-                let before = svc.clock.now() - Duration::days(2);
-                if let Err(e) = svc.store.prune_views(before).await {
-                    tracing::error!(error = %e, "pruning view counts failed");
-                }
+                housekeeping(&svc).await;
             }
         }
         tick(&svc).await;

@@ -5,6 +5,7 @@ use crate::{
     server::{
         config::Config,
         live::LiveBus,
+        mail::Mailer,
         media::MediaStore,
         popularity::Popularity,
         store::{SectionInput, SharedStore, StoreResult},
@@ -84,6 +85,9 @@ pub struct Services {
     pub site: SiteInfo,
     pub popularity: Popularity,
     pub live: LiveBus,
+    pub mailer: Mailer,
+    /// Wakes the newsletter sender when an issue starts.
+    pub newsletter_wake: tokio::sync::Notify,
 }
 
 impl Services {
@@ -110,6 +114,7 @@ impl Services {
         };
         let site = site_info(&config);
         let store_last_event = store.last_live_event_id().await?;
+        let mailer = Mailer::new(config.mail.clone());
         Ok(Services {
             media: MediaStore::new(
                 config.storage.media_dir.clone(),
@@ -122,6 +127,8 @@ impl Services {
             site,
             popularity: Popularity::default(),
             live: LiveBus::new(store_last_event),
+            mailer,
+            newsletter_wake: tokio::sync::Notify::new(),
         })
     }
 }

@@ -74,6 +74,11 @@ impl TestApp {
 
     /// An empty newsroom with configuration overrides.
     pub async fn with_config(extra: &[(&str, &str)]) -> Self {
+        Self::with_config_and_clock(extra, Clock::system()).await
+    }
+
+    /// An empty newsroom with configuration overrides and a given clock.
+    pub async fn with_config_and_clock(extra: &[(&str, &str)], clock: Clock) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = test_config(dir.path(), extra);
         let store = store::open(&config.storage.database_url)
@@ -81,7 +86,7 @@ impl TestApp {
             .expect("open store");
         store.migrate().await.expect("migrate");
         let svc = Arc::new(
-            Services::build(config, store, Clock::system())
+            Services::build(config, store, clock)
                 .await
                 .expect("services"),
         );
@@ -286,4 +291,72 @@ impl TestApp {
 /// Percent-encodes a form value.
 pub fn form_value(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A real SMTP server on loopback (Debian's python3-aiosmtpd, via
+/// `end2end/support/smtp_sink.py`) that stores every message it accepts.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: TempDir,
+    child: std::process::Child,
+}
+
+impl SmtpSink {
+    /// Starts the sink; `tempfail_every` makes every Nth message fail with 451.
+    pub fn start(tempfail_every: u32) -> Self {
+        use std::io::BufRead;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/end2end/support/smtp_sink.py"
+            ))
+            .args(["--port", &port.to_string(), "--dir"])
+            .arg(dir.path())
+            .args(["--tempfail-every", &tempfail_every.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the SMTP sink needs python3-aiosmtpd (make bootstrap-test installs it)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("sink output");
+        assert!(line.starts_with("READY"), "sink did not start: {line}");
+        SmtpSink { port, dir, child }
+    }
+
+    /// Every message received so far.
+    pub fn messages(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+        files.sort();
+        files
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .collect()
+    }
+
+    /// Configuration overrides pointing the mailer at this sink.
+    pub fn config(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("NEWSROOM__MAIL__TRANSPORT", "smtp".into()),
+            ("NEWSROOM__MAIL__SMTP_HOST", "127.0.0.1".into()),
+            ("NEWSROOM__MAIL__SMTP_PORT", self.port.to_string()),
+            ("NEWSROOM__MAIL__SMTP_TLS", "none".into()),
+            ("NEWSROOM__MAIL__SEND_RATE_PER_SECOND", "5000".into()),
+        ]
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

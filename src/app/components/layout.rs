@@ -3,7 +3,10 @@
 use crate::{
     api::site::{DismissPromo, PROMO_COOKIE},
     app::{
-        components::forms::{OnSuccess, ServerForm},
+        components::{
+            forms::{OnSuccess, ServerForm},
+            newsletter::NewsletterSignup,
+        },
         http::request_cookie,
     },
     model::SiteInfo,
@@ -177,11 +180,10 @@ pub fn SiteFooter() -> impl IntoView {
                         <li><a href="/feed.xml">"RSS"</a></li>
                     </ul>
                 </section>
-                <section aria-labelledby="footer-newsletters">
-                    <h2 id="footer-newsletters">"Newsletters"</h2>
-                    <p>"Our journalism in your inbox, free."</p>
-                    <a class="button" href="/newsletters">"Choose newsletters"</a>
-                </section>
+                <div class="site-footer__signup">
+                    <NewsletterSignup form="signup-footer" compact=true />
+                    <p><a href="/newsletters">"All newsletters"</a></p>
+                </div>
             </div>
             <p class="site-footer__legal">
                 {format!("© {} ", site.name)} <span>{site.disclaimer.clone()}</span>

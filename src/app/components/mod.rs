@@ -4,6 +4,7 @@ pub mod cards;
 pub mod feed;
 pub mod forms;
 pub mod layout;
+pub mod newsletter;
 pub mod pagination;
 pub mod rails;
 pub mod seo;

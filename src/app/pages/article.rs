@@ -5,6 +5,7 @@ use crate::{
     app::{
         components::{
             cards::{ArticleCardView, Byline, CardStyle, HeroFigure, TimeTag},
+            newsletter::NewsletterSignup,
             rails::{MoreNews, SideRails},
             seo::{JsonLd, PageMeta},
         },
@@ -160,6 +161,7 @@ fn ArticleView(page: Page) -> impl IntoView {
                 </header>
                 {hero}
                 <div class="story__body">{body}</div>
+                <NewsletterSignup form="signup-article" />
                 <footer class="story__footer">
                     <h2 class="visually-hidden">"About the authors"</h2>
                     {authors}

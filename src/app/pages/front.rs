@@ -6,6 +6,7 @@ use crate::{
         components::{
             cards::{ArticleCardView, CardStyle},
             feed::FeedColumn,
+            newsletter::NewsletterSignup,
             rails::{EditorsPicks, MostPopular},
             seo::PageMeta,
         },
@@ -83,6 +84,9 @@ fn FrontView(front: Front) -> impl IntoView {
                 </aside>
             </div>
             <EditorsPicksBand cards=front.editors_picks />
+            <div class="band band--signup">
+                <NewsletterSignup form="signup-front" />
+            </div>
             {sections}
         </div>
     }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod front;
 pub mod listing;
 pub mod news_feed;
+pub mod newsletters;
 pub mod not_found;
 pub mod search;
 pub mod signin;

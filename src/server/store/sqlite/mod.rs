@@ -5,6 +5,7 @@ mod content;
 mod editorial;
 mod ephemeral;
 mod live;
+mod newsletters;
 mod users;
 mod views;
 
