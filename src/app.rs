@@ -16,12 +16,14 @@ use leptos_router::{
     path,
 };
 use pages::{
+    account::{Account, VerifyLink},
     article::ArticlePage,
     editor::{
         article::{EditArticle, NewArticle},
         audit::AuditLog,
         list::ArticleList,
         live::{Composer, EditUpdate},
+        moderation::Moderation,
         newsletters::{EditIssue, NewIssue, NewsletterAdmin},
         revision::RevisionView,
         users::Users,
@@ -112,6 +114,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/editor/newsletters") view=NewsletterAdmin ssr=SsrMode::Async />
                     <Route path=path!("/editor/newsletters/issues/new") view=NewIssue ssr=SsrMode::Async />
                     <Route path=path!("/editor/newsletters/issues/:id") view=EditIssue ssr=SsrMode::Async />
+                    <Route path=path!("/editor/moderation") view=Moderation ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=Account ssr=SsrMode::Async />
+                    <Route path=path!("/account/verify") view=VerifyLink ssr=SsrMode::Async />
                     <Route path=path!("/newsletters") view=NewslettersHub ssr=SsrMode::Async />
                     <Route path=path!("/newsletters/confirm") view=ConfirmSubscription ssr=SsrMode::Async />
                     <Route path=path!("/newsletters/preferences") view=NewsletterPreferences ssr=SsrMode::Async />

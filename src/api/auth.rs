@@ -7,10 +7,7 @@ use leptos::prelude::*;
 use crate::{
     api::{ctx, forms},
     model::{Role, Viewer},
-    server::{
-        auth as domain,
-        guard::{ClientIp, SessionToken},
-    },
+    server::{auth as domain, guard::SessionToken},
 };
 
 /// The signed-in staff member making this request (resolved by middleware).
@@ -30,29 +27,11 @@ pub fn require(role: Role) -> Result<Viewer, AppError> {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn client_ip() -> String {
-    use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0.clone()))
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// A local path to go to after sign-in (never another site).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
         _ => "/editor".to_owned(),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn set_cookie(value: &str) {
-    use axum::http::{HeaderValue, header};
-    if let (Some(res), Ok(v)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(value),
-    ) {
-        res.append_header(header::SET_COOKIE, v);
     }
 }
 
@@ -64,9 +43,9 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<FormOutcome, AppError> {
     let svc = ctx::services()?;
-    let result = match domain::sign_in(&svc, &email, &password, &client_ip()).await {
+    let result = match domain::sign_in(&svc, &email, &password, &ctx::client_ip()).await {
         Ok(signed_in) => {
-            set_cookie(&domain::session_cookie(
+            ctx::set_cookie(&domain::session_cookie(
                 &signed_in.token,
                 svc.config.is_https(),
             ));
@@ -90,7 +69,7 @@ pub async fn sign_out() -> Result<FormOutcome, AppError> {
     if let Some(t) = token {
         domain::sign_out(&svc, &t).await?;
     }
-    set_cookie(&domain::clear_session_cookie(svc.config.is_https()));
+    ctx::set_cookie(&domain::clear_session_cookie(svc.config.is_https()));
     forms::finish(
         "signout",
         &[],

@@ -52,3 +52,25 @@ pub fn user_agent() -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }
+
+/// The client's address as the request guard resolved it ("unknown" outside a request).
+pub fn client_ip() -> String {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.extensions
+                .get::<crate::server::guard::ClientIp>()
+                .map(|c| c.0.clone())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    use axum::http::HeaderValue;
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}

@@ -32,17 +32,6 @@ pub fn ticked(fields: &HashMap<String, String>) -> Vec<String> {
     v
 }
 
-#[cfg(feature = "ssr")]
-fn client_ip() -> String {
-    use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.extensions
-                .get::<crate::server::guard::ClientIp>()
-                .map(|c| c.0.clone())
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// Signs up for newsletters (double opt-in). Fields: `email`, `nl_<slug>` per newsletter,
 /// `form` (which form), and `website` (a honeypot people never see).
 #[server(prefix = "/api", endpoint = "newsletter/subscribe")]
@@ -57,7 +46,7 @@ pub async fn subscribe(
         .unwrap_or("signup-hub");
     let email = fields.get("email").cloned().unwrap_or_default();
     let honeypot = fields.get("website").cloned().unwrap_or_default();
-    let result = domain::subscribe(&svc, &email, &ticked(&fields), &honeypot, &client_ip())
+    let result = domain::subscribe(&svc, &email, &ticked(&fields), &honeypot, &ctx::client_ip())
         .await
         .map(FormOutcome::message);
     let mut values: Vec<(&str, &str)> = vec![("email", email.as_str())];

@@ -16,10 +16,25 @@ pub async fn get_front_page() -> Result<FrontPage, AppError> {
 
 /// An article by section and slug; counts a reader's view.
 #[server(prefix = "/api", endpoint = "reader/article", input = GetUrl)]
-pub async fn get_article(section: String, slug: String) -> Result<ArticleLookup, AppError> {
+pub async fn get_article(
+    section: String,
+    slug: String,
+    comments: Option<String>,
+    cpage: Option<u32>,
+) -> Result<ArticleLookup, AppError> {
     let svc = ctx::services()?;
     let is_staff = crate::api::auth::viewer().is_some();
-    let result = reader::article_page(&svc, &section, &slug, is_staff).await;
+    let reader_info = crate::api::account::reader();
+    let sort = comments.unwrap_or_default();
+    let result = reader::article_page(
+        &svc,
+        &section,
+        &slug,
+        is_staff,
+        reader_info,
+        (&sort, cpage.unwrap_or(1)),
+    )
+    .await;
     if let Ok(ArticleLookup::Found(page)) = &result
         && !page.preview
         && !is_staff

@@ -174,6 +174,8 @@ pub struct ArticleEditorPage {
     pub restoring: bool,
     /// The site's time zone name, for the schedule field.
     pub time_zone: String,
+    /// The article's comment setting (`None`: the site default).
+    pub comment_mode: Option<super::CommentMode>,
 }
 
 /// One audit log entry.

@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser.
 
+pub mod comments;
 pub mod content;
 pub mod editor;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod newsletters;
 pub mod pages;
 pub mod site;
 
+pub use comments::*;
 pub use content::*;
 pub use editor::*;
 pub use error::{AppError, FieldError};

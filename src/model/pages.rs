@@ -50,6 +50,8 @@ pub struct ArticlePage {
     pub can_edit: bool,
     /// Shown to staff when the article is not public.
     pub preview: bool,
+    /// The comments (not on previews).
+    pub comments: Option<super::CommentsSection>,
 }
 
 /// How an article URL resolves.

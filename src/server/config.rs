@@ -23,6 +23,8 @@ pub struct Config {
     pub promo: PromoConfig,
     #[serde(default)]
     pub security: SecurityConfig,
+    #[serde(default)]
+    pub comments: CommentsConfig,
     /// Parsed from `site.time_zone` after loading.
     #[serde(skip, default = "default_tz")]
     pub tz: chrono_tz::Tz,
@@ -181,6 +183,62 @@ pub struct PromoConfig {
     pub link_label: String,
     #[serde(default)]
     pub link_href: String,
+}
+
+/// `[comments]`: moderation rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentsConfig {
+    #[serde(default = "default_comment_mode")]
+    pub default_mode: String,
+    #[serde(default = "default_approvals")]
+    pub approvals_before_trusted: u32,
+    #[serde(default = "default_max_links")]
+    pub max_links: usize,
+    #[serde(default = "default_comment_length")]
+    pub max_length: usize,
+    #[serde(default = "default_depth")]
+    pub max_depth: i64,
+    #[serde(default = "default_edit_window")]
+    pub edit_window_minutes: i64,
+    #[serde(default)]
+    pub banned_words: Vec<String>,
+    #[serde(default)]
+    pub suspect_words: Vec<String>,
+}
+
+fn default_comment_mode() -> String {
+    "open".into()
+}
+fn default_approvals() -> u32 {
+    1
+}
+fn default_max_links() -> usize {
+    2
+}
+fn default_comment_length() -> usize {
+    3000
+}
+fn default_depth() -> i64 {
+    3
+}
+fn default_edit_window() -> i64 {
+    10
+}
+
+impl Default for CommentsConfig {
+    fn default() -> Self {
+        CommentsConfig {
+            default_mode: default_comment_mode(),
+            approvals_before_trusted: default_approvals(),
+            max_links: default_max_links(),
+            max_length: default_comment_length(),
+            max_depth: default_depth(),
+            edit_window_minutes: default_edit_window(),
+            banned_words: Vec::new(),
+            suspect_words: Vec::new(),
+        }
+    }
 }
 
 /// `[security]`
@@ -379,6 +437,21 @@ impl Config {
                     format!("{:?} is not a unique slug", n.slug),
                 ));
             }
+        }
+        if crate::model::CommentMode::parse(&self.comments.default_mode).is_none() {
+            return Err(key_err(
+                "comments.default_mode",
+                format!(
+                    "{:?} is not one of open, premoderated, closed",
+                    self.comments.default_mode
+                ),
+            ));
+        }
+        if !(1..=10).contains(&self.comments.max_depth) {
+            return Err(key_err(
+                "comments.max_depth",
+                "must be between 1 and 10".into(),
+            ));
         }
         if !self.mail.from_address.contains('@') {
             return Err(key_err(

@@ -29,6 +29,15 @@ const PUBLIC: &[&str] = &[
     "/api/newsletter/save-preferences",
     "/api/newsletter/unsubscribe-all",
     "/api/newsletter/unsubscribe",
+    "/api/account/send-link",
+    "/api/account/verify",
+    "/api/account/name",
+    "/api/account/sign-out",
+    "/api/account/page",
+    "/api/comments/post",
+    "/api/comments/edit",
+    "/api/comments/delete",
+    "/api/comments/report",
 ];
 
 #[tokio::test]

@@ -580,6 +580,10 @@ pub async fn editor_page(
         restoring: restore && autosave.is_some(),
         autosave,
         time_zone: svc.config.site.time_zone.clone(),
+        comment_mode: match id {
+            Some(id) => svc.store.comment_mode(id).await?,
+            None => None,
+        },
     })
 }
 

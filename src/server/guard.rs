@@ -17,7 +17,7 @@ use crate::{
     model::{AppError, Role, Viewer},
     server::{
         auth,
-        http::{SESSION_COOKIE, cookie_value},
+        http::{READER_COOKIE, SESSION_COOKIE, cookie_value},
         state::{AppState, Services},
     },
 };
@@ -36,6 +36,10 @@ pub struct ClientIp(pub String);
 /// The raw session token of the request (for sign-out).
 #[derive(Debug, Clone)]
 pub struct SessionToken(pub String);
+
+/// The raw reader-session token of the request (for sign-out).
+#[derive(Debug, Clone)]
+pub struct ReaderToken(pub String);
 
 /// The role a path requires, if any.
 pub fn required_role(path: &str) -> Option<Role> {
@@ -95,7 +99,31 @@ pub async fn resolve_viewer(
             }
         }
     }
+    let mut stale_reader = false;
+    if let Some(token) = cookie_value(req.headers(), READER_COOKIE) {
+        match crate::server::comments::reader_for(svc, &token).await {
+            Ok(Some(reader)) => {
+                req.extensions_mut().insert(reader);
+                req.extensions_mut().insert(ReaderToken(token));
+            }
+            Ok(None) => stale_reader = true,
+            Err(_) => {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Please try again in a moment.",
+                )
+                    .into_response();
+            }
+        }
+    }
     let mut res = next.run(req).await;
+    if stale_reader
+        && let Ok(v) = HeaderValue::from_str(&crate::server::comments::clear_reader_cookie(
+            svc.config.is_https(),
+        ))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
     if stale
         && let Ok(v) = HeaderValue::from_str(&auth::clear_session_cookie(svc.config.is_https()))
     {

@@ -54,6 +54,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/live/feed", get(crate::server::live::feed_stream))
         .route(
+            "/live/comments/{article_id}",
+            get(crate::server::live::comments_stream),
+        )
+        .route(
             ONE_CLICK_UNSUBSCRIBE,
             axum::routing::post(one_click_unsubscribe),
         )

@@ -143,6 +143,7 @@ impl LiveBus {
 pub async fn render_event(svc: &Services, rec: &LiveEventRecord) -> Arc<LiveEvent> {
     let (kind, data) = match rec.channel.as_str() {
         FEED_CHANNEL => feed_payload(svc, rec).await,
+        c if c.starts_with("comments:") => comment_payload(svc, rec).await,
         _ => (
             "delete",
             serde_json::json!({ "item": rec.target_id }).to_string(),
@@ -167,6 +168,56 @@ async fn feed_payload(svc: &Services, rec: &LiveEventRecord) -> (&'static str, S
         }
     };
     ("upsert", feed_item_json(svc, &item))
+}
+
+async fn comment_payload(svc: &Services, rec: &LiveEventRecord) -> (&'static str, String) {
+    let gone = || {
+        (
+            "delete",
+            serde_json::json!({ "item": rec.target_id }).to_string(),
+        )
+    };
+    let Ok(Some(c)) = svc.store.comment(rec.target_id).await else {
+        return gone();
+    };
+    if rec.kind != "upsert" || c.status != "approved" {
+        return gone();
+    }
+    let view = crate::server::comments::public_view(svc, &c);
+    let rules = &svc.config.comments;
+    let html = crate::app::components::comments::render_comment_html(
+        &view,
+        c.article_id,
+        &svc.site,
+        rules.max_depth,
+        rules.max_length,
+    );
+    (
+        "upsert",
+        serde_json::json!({
+            "item": c.id,
+            "parent": c.parent_id,
+            "headline": format!("New comment by {}", c.author),
+            "html": html,
+        })
+        .to_string(),
+    )
+}
+
+/// `GET /live/comments/{article_id}`: an article's live comments.
+pub async fn comments_stream(
+    State(state): State<AppState>,
+    axum::extract::Path(article_id): axum::extract::Path<i64>,
+    headers: HeaderMap,
+    Query(params): Query<StreamParams>,
+) -> Response {
+    let svc = state.services.clone();
+    let after = resume_point(&headers, &params, svc.live.last_id());
+    sse_response(channel_stream(
+        svc,
+        crate::server::comments::channel(article_id),
+        after,
+    ))
 }
 
 /// The JSON a reader's page gets for a new or changed item: the same HTML the server renders.

@@ -156,6 +156,8 @@ pub async fn article_page(
     section_slug: &str,
     slug: &str,
     is_staff: bool,
+    reader: Option<crate::model::ReaderInfo>,
+    comments: (&str, u32),
 ) -> Result<ArticleLookup, AppError> {
     let Some(article) = svc.store.article_by_slug(slug).await? else {
         return match svc.store.slug_redirect(slug).await? {
@@ -177,12 +179,18 @@ pub async fn article_page(
     }
     let body = body_parts(svc, &article.body_html).await?;
     let rails = rails(svc, Some(article.id)).await?;
+    let comments = if preview {
+        None
+    } else {
+        Some(crate::server::comments::section(svc, &article, reader, comments.0, comments.1).await?)
+    };
     Ok(ArticleLookup::Found(Box::new(ArticlePage {
         article,
         body,
         rails,
         can_edit: is_staff,
         preview,
+        comments,
     })))
 }
 

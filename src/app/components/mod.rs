@@ -1,6 +1,7 @@
 //! Reusable pieces of reader pages.
 
 pub mod cards;
+pub mod comments;
 pub mod feed;
 pub mod forms;
 pub mod layout;

@@ -18,6 +18,8 @@ struct Live {
     paused: bool,
     key_only: bool,
     limit: usize,
+    /// "update" or "comment", for the "N new …" button.
+    noun: String,
     queue: Vec<(i64, String)>,
     source: Option<EventSource>,
     backoff_ms: u32,
@@ -116,9 +118,9 @@ fn refresh_new_button(l: &Live) {
         let _ = b.set_attribute("hidden", "");
     } else {
         b.set_text_content(Some(&if n == 1 {
-            "1 new update".to_owned()
+            format!("1 new {}", l.noun)
         } else {
-            format!("{n} new updates")
+            format!("{n} new {}s", l.noun)
         }));
         let _ = b.remove_attribute("hidden");
     }
@@ -145,7 +147,26 @@ fn on_upsert(l: &mut Live, data: &JsValue) {
         if l.key_only && !key {
             old.remove();
         } else {
+            // A comment's pushed HTML has no replies: keep the ones already on the page.
+            if let (Ok(Some(old_replies)), Ok(Some(new_replies))) = (
+                old.query_selector(":scope > article > ol.comment-replies"),
+                el.query_selector(":scope > article > ol.comment-replies"),
+            ) {
+                let _ = new_replies.replace_with_with_node_1(&old_replies);
+            }
             let _ = old.replace_with_with_node_1(&el);
+            localize_times(&el);
+        }
+        return;
+    }
+    // A reply goes under its parent, if the parent is on this page.
+    if let Some(parent) = get(data, "parent").as_f64().map(|p| p as i64) {
+        if let Some(replies) = existing(l, parent).and_then(|p| {
+            p.query_selector(":scope > article > ol.comment-replies")
+                .ok()
+                .flatten()
+        }) {
+            let _ = replies.append_child(&el);
             localize_times(&el);
         }
         return;
@@ -289,6 +310,7 @@ pub fn attach(root: HtmlElement) {
         paused: false,
         key_only: attr("data-key-only").is_some(),
         limit: attr("data-limit").and_then(|a| a.parse().ok()).unwrap_or(0),
+        noun: attr("data-noun").unwrap_or_else(|| "update".into()),
         queue: Vec::new(),
         source: None,
         backoff_ms: 1000,

@@ -5,13 +5,14 @@ use crate::{
     app::{
         components::{
             cards::{ArticleCardView, Byline, CardStyle, HeroFigure, TimeTag},
+            comments::Comments,
             newsletter::NewsletterSignup,
             rails::{MoreNews, SideRails},
             seo::{JsonLd, PageMeta},
         },
         format,
         http::redirect_permanent,
-        pages::{load_page, route_param},
+        pages::{load_page, query_param, route_param},
     },
     model::{Article, ArticleLookup, ArticlePage as Page, BodyPart, SiteInfo},
 };
@@ -22,7 +23,12 @@ use leptos_meta::Meta;
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     load_page(
-        get_article(route_param("section"), route_param("slug")),
+        get_article(
+            route_param("section"),
+            route_param("slug"),
+            query_param("comments"),
+            query_param("cpage").and_then(|p| p.parse().ok()),
+        ),
         |lookup| match lookup {
             ArticleLookup::Found(page) => view! { <ArticleView page=*page /> }.into_any(),
             ArticleLookup::Moved(to) => {
@@ -167,6 +173,7 @@ fn ArticleView(page: Page) -> impl IntoView {
                     {authors}
                 </footer>
             </article>
+            {page.comments.map(|section| view! { <Comments section /> })}
             <SideRails rails=page.rails.clone() />
         </div>
         <MoreNews cards=page.rails.more_news />

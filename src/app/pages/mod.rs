@@ -1,5 +1,6 @@
 //! One file per reader page.
 
+pub mod account;
 pub mod article;
 pub mod editor;
 pub mod error;

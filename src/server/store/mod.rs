@@ -133,6 +133,7 @@ pub trait Store:
     + EditorialStore
     + LiveStore
     + NewsletterStore
+    + CommentStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;
@@ -640,6 +641,159 @@ pub trait NewsletterStore: Send + Sync + 'static {
     async fn mark_failed(&self, issue_id: i64, subscriber_id: i64, error: &str) -> StoreResult<()>;
     /// Marks issues with nothing left pending as sent; returns their ids.
     async fn finish_issues(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
+}
+
+/// A stored comment with what moderation and rendering need.
+#[derive(Debug, Clone)]
+pub struct CommentRecord {
+    pub id: i64,
+    pub article_id: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: i64,
+    pub depth: i64,
+    pub reader_id: i64,
+    pub author: String,
+    pub body: String,
+    pub status: String,
+    pub held_reason: String,
+    pub featured: bool,
+    pub reply_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// A new comment, already checked.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub article_id: i64,
+    pub parent_id: Option<i64>,
+    pub reader_id: i64,
+    pub body: String,
+    pub body_hash: String,
+    pub status: &'static str,
+    pub held_reason: String,
+    pub ip_hash: String,
+}
+
+/// Readers, their sessions and sign-in links, comments, reports and per-article modes.
+#[async_trait]
+pub trait CommentStore: Send + Sync + 'static {
+    /// Stores a single-use sign-in link (hash), for `email`, returning to `next`.
+    async fn create_reader_link(
+        &self,
+        token_hash: &str,
+        email: &str,
+        next: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Uses a sign-in link once: its email and `next`, if it is valid and unused.
+    async fn use_reader_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(String, String)>>;
+    /// The reader with this email, created if new; returns the id.
+    async fn ensure_reader(&self, email: &str, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// A reader.
+    async fn reader(&self, id: i64) -> StoreResult<Option<crate::model::ReaderInfo>>;
+    /// How many of a reader's comments have been approved (their trust).
+    async fn approved_count(&self, reader_id: i64) -> StoreResult<i64>;
+    /// Sets a reader's display name.
+    async fn set_display_name(&self, id: i64, name: &str) -> StoreResult<()>;
+    /// Bans a reader and rejects their pending comments; returns the ids rejected.
+    async fn ban_reader(&self, id: i64) -> StoreResult<Vec<(i64, i64)>>;
+    /// Stores a reader session.
+    async fn create_reader_session(
+        &self,
+        id_hash: &str,
+        reader_id: i64,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The reader behind a live session.
+    async fn reader_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<crate::model::ReaderInfo>>;
+    /// Ends a reader session.
+    async fn delete_reader_session(&self, id_hash: &str) -> StoreResult<()>;
+    /// The article's comment mode override.
+    async fn comment_mode(&self, article_id: i64)
+    -> StoreResult<Option<crate::model::CommentMode>>;
+    /// Sets (or with `None` clears) an article's comment mode.
+    async fn set_comment_mode(
+        &self,
+        article_id: i64,
+        mode: Option<crate::model::CommentMode>,
+    ) -> StoreResult<()>;
+    /// Adds a comment (threading fields derived from the parent); returns its id.
+    async fn add_comment(
+        &self,
+        c: &NewComment,
+        max_depth: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// One comment.
+    async fn comment(&self, id: i64) -> StoreResult<Option<CommentRecord>>;
+    /// Approved top-level comments of an article (sorted `oldest`, `newest` or `replies`),
+    /// plus the viewer's own pending ones; and how many approved top-level comments exist.
+    async fn top_comments(
+        &self,
+        article_id: i64,
+        viewer: Option<i64>,
+        sort: &str,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<CommentRecord>, u64)>;
+    /// Replies in the given threads (approved, or the viewer's own pending), oldest first.
+    async fn thread_replies(
+        &self,
+        roots: &[i64],
+        viewer: Option<i64>,
+    ) -> StoreResult<Vec<CommentRecord>>;
+    /// Approved comments on an article.
+    async fn comment_count(&self, article_id: i64) -> StoreResult<u64>;
+    /// Whether the reader posted the same text in the last day.
+    async fn recent_duplicate(
+        &self,
+        reader_id: i64,
+        body_hash: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Sets a comment's status (approving counts towards the author's trust and the thread's
+    /// replies); returns the comment as it was before.
+    async fn set_comment_status(&self, id: i64, status: &str)
+    -> StoreResult<Option<CommentRecord>>;
+    /// Marks a comment as a staff pick (or not).
+    async fn set_featured(&self, id: i64, featured: bool) -> StoreResult<()>;
+    /// Replaces a comment's text.
+    async fn edit_comment(
+        &self,
+        id: i64,
+        body: &str,
+        body_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Records a report (one per reporter and comment).
+    async fn report_comment(
+        &self,
+        id: i64,
+        reporter: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The moderation queue: `pending` comments, or comments with unresolved reports.
+    async fn moderation_queue(
+        &self,
+        tab: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::model::QueueItem>>;
+    /// (pending, reported) counts for the queue tabs.
+    async fn queue_counts(&self) -> StoreResult<(u64, u64)>;
+    /// Resolves a comment's reports.
+    async fn resolve_reports(&self, id: i64) -> StoreResult<()>;
 }
 
 /// Opens the store named by a `DATABASE_URL`.

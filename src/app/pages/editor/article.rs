@@ -2,7 +2,10 @@
 
 use super::{EditorShell, StatusBadge};
 use crate::{
-    api::editor::{DeleteArticle, DiscardAutosave, SaveArticle, article_editor},
+    api::{
+        comments::SetCommentMode,
+        editor::{DeleteArticle, DiscardAutosave, SaveArticle, article_editor},
+    },
     app::{
         components::{
             cards::TimeTag,
@@ -271,6 +274,31 @@ fn EditorView(page: ArticleEditorPage) -> impl IntoView {
             </section>
         }
     });
+    let current_mode = page.comment_mode.map(|m| m.as_str()).unwrap_or("default");
+    let comment_settings = (can_publish && id > 0).then(|| {
+        let options = [
+            ("default", "Site default"),
+            ("open", "Open"),
+            ("premoderated", "Pre-moderated"),
+            ("closed", "Closed"),
+        ]
+        .into_iter()
+        .map(|(v, l)| view! { <option value=v selected=v == current_mode>{l}</option> })
+        .collect_view();
+        view! {
+            <section class="editor-panel" aria-labelledby="comments-h">
+                <h2 id="comments-h">"Comments"</h2>
+                <ServerForm id="comment-mode".to_owned() action=SetCommentMode::PATH label="Comment settings">
+                    <input type="hidden" name="article_id" value=id />
+                    <div class="field field--inline">
+                        <label for="comment-mode-mode">"Comments on this article"</label>
+                        <select id="comment-mode-mode" name="mode">{options}</select>
+                        <button type="submit" class="button--small">"Save"</button>
+                    </div>
+                </ServerForm>
+            </section>
+        }
+    });
     let delete = (can_publish && id > 0).then(|| {
         view! {
             <section class="editor-panel editor-panel--danger" aria-labelledby="delete-h">
@@ -383,6 +411,7 @@ fn EditorView(page: ArticleEditorPage) -> impl IntoView {
                     {publish_controls}
                 </div>
             </ServerForm>
+            {comment_settings}
             {revisions}
             {delete}
         </EditorShell>

@@ -4,6 +4,7 @@ pub mod article;
 pub mod audit;
 pub mod list;
 pub mod live;
+pub mod moderation;
 pub mod newsletters;
 pub mod revision;
 pub mod users;
@@ -24,6 +25,7 @@ pub fn EditorShell(viewer: Viewer, children: Children) -> impl IntoView {
         ("/editor/articles/new", "New article", Role::Contributor),
         ("/editor/live", "Live feed", Role::Editor),
         ("/editor/newsletters", "Newsletters", Role::Editor),
+        ("/editor/moderation", "Moderation", Role::Editor),
         ("/editor/audit", "Audit log", Role::Editor),
         ("/editor/users", "Users", Role::Admin),
     ];

@@ -25,7 +25,9 @@ macro_rules! card_columns {
          s.slug AS section_slug, s.title AS section_title, \
          a.hero_alt, a.hero_caption, a.hero_credit, \
          i.id AS image_id, i.key AS image_key, i.width AS image_width, i.height AS image_height, \
-         i.widths AS image_widths"
+         i.widths AS image_widths, \
+         (SELECT COUNT(*) FROM comments cm WHERE cm.article_id = a.id AND cm.status = 'approved') \
+             AS comment_count"
     };
 }
 macro_rules! card_from {
@@ -53,6 +55,7 @@ struct CardRow {
     image_width: Option<i64>,
     image_height: Option<i64>,
     image_widths: Option<String>,
+    comment_count: i64,
 }
 
 /// The joined image columns of a row: id, key, width, height, widths.
@@ -102,7 +105,7 @@ impl From<CardRow> for ArticleCard {
             published_at: r.published_at,
             authors: Vec::new(),
             read_minutes: read_minutes(r.word_count as u32),
-            comment_count: 0,
+            comment_count: r.comment_count,
         }
     }
 }

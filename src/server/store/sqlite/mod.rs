@@ -1,6 +1,7 @@
 //! SQLite implementation of the store: one file, WAL, foreign keys on, migrations at start.
 
 mod articles;
+mod comments;
 mod content;
 mod editorial;
 mod ephemeral;

@@ -1,0 +1,605 @@
+//! Readers, comments, reports and moderation on SQLite.
+
+use super::SqliteStore;
+use crate::{
+    model::{CommentMode, QueueItem, ReaderInfo},
+    server::store::{CommentRecord, CommentStore, NewComment, StoreError, StoreResult},
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite};
+use std::collections::HashMap;
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    article_id: i64,
+    parent_id: Option<i64>,
+    root_id: Option<i64>,
+    depth: i64,
+    reader_id: i64,
+    author: String,
+    body: String,
+    status: String,
+    held_reason: String,
+    featured: bool,
+    reply_count: i64,
+    created_at: DateTime<Utc>,
+    edited_at: Option<DateTime<Utc>>,
+}
+
+impl From<CommentRow> for CommentRecord {
+    fn from(r: CommentRow) -> Self {
+        CommentRecord {
+            id: r.id,
+            article_id: r.article_id,
+            parent_id: r.parent_id,
+            root_id: r.root_id.unwrap_or(r.id),
+            depth: r.depth,
+            reader_id: r.reader_id,
+            author: r.author,
+            body: r.body,
+            status: r.status,
+            held_reason: r.held_reason,
+            featured: r.featured,
+            reply_count: r.reply_count,
+            created_at: r.created_at,
+            edited_at: r.edited_at,
+        }
+    }
+}
+
+const COMMENT_SELECT: &str =
+    "SELECT c.id, c.article_id, c.parent_id, c.root_id, c.depth, c.reader_id,
+        CASE WHEN r.display_name = '' THEN 'Reader' ELSE r.display_name END AS author,
+        c.body, c.status, c.held_reason, c.featured, c.reply_count, c.created_at, c.edited_at
+    FROM comments c JOIN readers r ON r.id = c.reader_id";
+
+fn reader_from((id, email, display_name, banned): (i64, String, String, bool)) -> ReaderInfo {
+    ReaderInfo {
+        id,
+        email,
+        display_name,
+        banned,
+    }
+}
+
+#[async_trait]
+impl CommentStore for SqliteStore {
+    async fn create_reader_link(
+        &self,
+        token_hash: &str,
+        email: &str,
+        next: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO reader_links (token_hash, email, next, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(email)
+        .bind(next)
+        .bind(now)
+        .bind(expires)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn use_reader_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(String, String)>> {
+        Ok(sqlx::query_as(
+            "UPDATE reader_links SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+             RETURNING email, next",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn ensure_reader(&self, email: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+        sqlx::query(
+            "INSERT INTO readers (email, created_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(email)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT id FROM readers WHERE email = $1")
+                .bind(email)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn reader(&self, id: i64) -> StoreResult<Option<ReaderInfo>> {
+        let row: Option<(i64, String, String, bool)> =
+            sqlx::query_as("SELECT id, email, display_name, banned FROM readers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(reader_from))
+    }
+
+    async fn approved_count(&self, reader_id: i64) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT approved_count FROM readers WHERE id = $1")
+                .bind(reader_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or(0),
+        )
+    }
+
+    async fn set_display_name(&self, id: i64, name: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE readers SET display_name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ban_reader(&self, id: i64) -> StoreResult<Vec<(i64, i64)>> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE readers SET banned = TRUE WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM reader_sessions WHERE reader_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let rejected: Vec<(i64, i64)> = sqlx::query_as(
+            "UPDATE comments SET status = 'rejected' WHERE reader_id = $1 AND status = 'pending'
+             RETURNING id, article_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rejected)
+    }
+
+    async fn create_reader_session(
+        &self,
+        id_hash: &str,
+        reader_id: i64,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO reader_sessions (id_hash, reader_id, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $3, $4)",
+        )
+        .bind(id_hash)
+        .bind(reader_id)
+        .bind(now)
+        .bind(expires)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn reader_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<ReaderInfo>> {
+        let row: Option<(i64, String, String, bool)> = sqlx::query_as(
+            "SELECT r.id, r.email, r.display_name, r.banned FROM reader_sessions s
+             JOIN readers r ON r.id = s.reader_id WHERE s.id_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(reader_from))
+    }
+
+    async fn delete_reader_session(&self, id_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM reader_sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn comment_mode(&self, article_id: i64) -> StoreResult<Option<CommentMode>> {
+        let mode: Option<String> =
+            sqlx::query_scalar("SELECT mode FROM article_comment_modes WHERE article_id = $1")
+                .bind(article_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(mode.as_deref().and_then(CommentMode::parse))
+    }
+
+    async fn set_comment_mode(
+        &self,
+        article_id: i64,
+        mode: Option<CommentMode>,
+    ) -> StoreResult<()> {
+        match mode {
+            Some(m) => {
+                sqlx::query(
+                    "INSERT INTO article_comment_modes (article_id, mode) VALUES ($1, $2)
+                     ON CONFLICT (article_id) DO UPDATE SET mode = excluded.mode",
+                )
+                .bind(article_id)
+                .bind(m.as_str())
+                .execute(&self.pool)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM article_comment_modes WHERE article_id = $1")
+                    .bind(article_id)
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn add_comment(
+        &self,
+        c: &NewComment,
+        max_depth: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        // Replies deeper than the limit attach to the deepest allowed ancestor.
+        let (parent_id, root_id, depth) = match c.parent_id {
+            None => (None, None, 0),
+            Some(pid) => {
+                let parent: Option<(i64, Option<i64>, Option<i64>, i64, i64)> = sqlx::query_as(
+                    "SELECT id, parent_id, root_id, depth, article_id FROM comments WHERE id = $1",
+                )
+                .bind(pid)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (id, grand, root, depth, article) = parent.ok_or(StoreError::NotFound)?;
+                if article != c.article_id {
+                    return Err(StoreError::NotFound);
+                }
+                let root = root.unwrap_or(id);
+                if depth + 1 > max_depth {
+                    (grand.or(Some(id)), Some(root), depth)
+                } else {
+                    (Some(id), Some(root), depth + 1)
+                }
+            }
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (article_id, parent_id, root_id, depth, reader_id, body, body_hash,
+                 status, held_reason, ip_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(c.article_id)
+        .bind(parent_id)
+        .bind(root_id)
+        .bind(depth)
+        .bind(c.reader_id)
+        .bind(&c.body)
+        .bind(&c.body_hash)
+        .bind(c.status)
+        .bind(&c.held_reason)
+        .bind(&c.ip_hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if c.status == "approved" {
+            if let Some(root) = root_id {
+                sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1")
+                    .bind(root)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("UPDATE readers SET approved_count = approved_count + 1 WHERE id = $1")
+                .bind(c.reader_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn comment(&self, id: i64) -> StoreResult<Option<CommentRecord>> {
+        let row: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{COMMENT_SELECT} WHERE c.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(CommentRecord::from))
+    }
+
+    async fn top_comments(
+        &self,
+        article_id: i64,
+        viewer: Option<i64>,
+        sort: &str,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<CommentRecord>, u64)> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(COMMENT_SELECT);
+        qb.push(" WHERE c.article_id = ")
+            .push_bind(article_id)
+            .push(" AND c.parent_id IS NULL AND (c.status = 'approved' OR (c.status = 'pending' AND c.reader_id = ")
+            .push_bind(viewer.unwrap_or(-1))
+            .push("))");
+        qb.push(match sort {
+            "newest" => " ORDER BY c.featured DESC, c.created_at DESC, c.id DESC",
+            "replies" => " ORDER BY c.featured DESC, c.reply_count DESC, c.created_at DESC",
+            _ => " ORDER BY c.featured DESC, c.created_at ASC, c.id ASC",
+        });
+        qb.push(" LIMIT ")
+            .push_bind(limit as i64)
+            .push(" OFFSET ")
+            .push_bind(offset as i64);
+        let rows: Vec<CommentRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM comments WHERE article_id = $1 AND parent_id IS NULL AND status = 'approved'",
+        )
+        .bind(article_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            rows.into_iter().map(CommentRecord::from).collect(),
+            total as u64,
+        ))
+    }
+
+    async fn thread_replies(
+        &self,
+        roots: &[i64],
+        viewer: Option<i64>,
+    ) -> StoreResult<Vec<CommentRecord>> {
+        if roots.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(COMMENT_SELECT);
+        qb.push(" WHERE c.root_id IN (");
+        let mut sep = qb.separated(", ");
+        for r in roots {
+            sep.push_bind(*r);
+        }
+        qb.push(") AND (c.status = 'approved' OR (c.status = 'pending' AND c.reader_id = ")
+            .push_bind(viewer.unwrap_or(-1))
+            .push(")) ORDER BY c.created_at, c.id");
+        let rows: Vec<CommentRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(CommentRecord::from).collect())
+    }
+
+    async fn comment_count(&self, article_id: i64) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM comments WHERE article_id = $1 AND status = 'approved'",
+        )
+        .bind(article_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n as u64)
+    }
+
+    async fn recent_duplicate(
+        &self,
+        reader_id: i64,
+        body_hash: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM comments WHERE reader_id = $1 AND body_hash = $2 AND created_at > $3",
+        )
+        .bind(reader_id)
+        .bind(body_hash)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
+    async fn set_comment_status(
+        &self,
+        id: i64,
+        status: &str,
+    ) -> StoreResult<Option<CommentRecord>> {
+        let mut tx = self.write_tx().await?;
+        let before: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{COMMENT_SELECT} WHERE c.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(before) = before.map(CommentRecord::from) else {
+            return Ok(None);
+        };
+        if before.status == status {
+            return Ok(Some(before));
+        }
+        sqlx::query("UPDATE comments SET status = $1 WHERE id = $2")
+            .bind(status)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        // Keep the thread's reply count and the author's trust in step with approvals.
+        let delta = match (before.status.as_str(), status) {
+            (_, "approved") => 1,
+            ("approved", _) => -1,
+            _ => 0,
+        };
+        if delta != 0 {
+            if before.root_id != before.id {
+                sqlx::query(
+                    "UPDATE comments SET reply_count = MAX(0, reply_count + $1) WHERE id = $2",
+                )
+                .bind(delta)
+                .bind(before.root_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if delta > 0 {
+                sqlx::query("UPDATE readers SET approved_count = approved_count + 1 WHERE id = $1")
+                    .bind(before.reader_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(Some(before))
+    }
+
+    async fn set_featured(&self, id: i64, featured: bool) -> StoreResult<()> {
+        sqlx::query("UPDATE comments SET featured = $1 WHERE id = $2")
+            .bind(featured)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn edit_comment(
+        &self,
+        id: i64,
+        body: &str,
+        body_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE comments SET body = $1, body_hash = $2, edited_at = $3 WHERE id = $4")
+            .bind(body)
+            .bind(body_hash)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn report_comment(
+        &self,
+        id: i64,
+        reporter: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO comment_reports (comment_id, reporter, reason, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (comment_id, reporter) DO NOTHING",
+        )
+        .bind(id)
+        .bind(reporter)
+        .bind(reason)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn moderation_queue(&self, tab: &str, limit: u32) -> StoreResult<Vec<QueueItem>> {
+        let filter = if tab == "reported" {
+            "c.status = 'approved' AND EXISTS (SELECT 1 FROM comment_reports rp WHERE rp.comment_id = c.id AND NOT rp.resolved)"
+        } else {
+            "c.status = 'pending'"
+        };
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            bool,
+            String,
+            String,
+            String,
+            bool,
+            DateTime<Utc>,
+        )> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT c.id, a.title, s.slug, a.slug,
+                     CASE WHEN r.display_name = '' THEN r.email ELSE r.display_name END,
+                     r.id, r.banned, c.body, c.status, c.held_reason, c.featured, c.created_at
+                 FROM comments c JOIN articles a ON a.id = c.article_id
+                 JOIN sections s ON s.id = a.section_id JOIN readers r ON r.id = c.reader_id
+                 WHERE {filter} ORDER BY c.created_at LIMIT $1"
+        )))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let mut reports: HashMap<i64, Vec<String>> = HashMap::new();
+        if !ids.is_empty() {
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT comment_id, reason FROM comment_reports WHERE NOT resolved AND comment_id IN (",
+            );
+            let mut sep = qb.separated(", ");
+            for id in &ids {
+                sep.push_bind(*id);
+            }
+            qb.push(") ORDER BY created_at");
+            let rr: Vec<(i64, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
+            for (id, reason) in rr {
+                reports.entry(id).or_default().push(reason);
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    title,
+                    section,
+                    slug,
+                    author,
+                    reader_id,
+                    banned,
+                    body,
+                    status,
+                    held,
+                    featured,
+                    at,
+                )| QueueItem {
+                    id,
+                    article_title: title,
+                    article_path: crate::model::article_path(&section, &slug),
+                    author,
+                    reader_id,
+                    reader_banned: banned,
+                    body,
+                    status,
+                    held_reason: held,
+                    featured,
+                    reports: reports.remove(&id).unwrap_or_default(),
+                    created_at: at,
+                },
+            )
+            .collect())
+    }
+
+    async fn queue_counts(&self) -> StoreResult<(u64, u64)> {
+        let pending: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE status = 'pending'")
+                .fetch_one(&self.pool)
+                .await?;
+        let reported: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT c.id) FROM comments c JOIN comment_reports rp ON rp.comment_id = c.id
+             WHERE c.status = 'approved' AND NOT rp.resolved",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((pending as u64, reported as u64))
+    }
+
+    async fn resolve_reports(&self, id: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE comment_reports SET resolved = TRUE WHERE comment_id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
