@@ -106,6 +106,7 @@ impl TestApp {
             &SeedOptions {
                 image_width: 480,
                 max_articles: n,
+                comments: true,
             },
         )
         .await

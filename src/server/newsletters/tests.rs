@@ -195,6 +195,7 @@ async fn an_issue_reaches_every_confirmed_subscriber_exactly_once_despite_tempor
         &crate::server::seed::SeedOptions {
             image_width: 480,
             max_articles: 3,
+            comments: false,
         },
     )
     .await

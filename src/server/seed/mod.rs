@@ -9,7 +9,7 @@ use crate::{
     model::ArticleStatus,
     server::{
         state::Services,
-        store::{ArticleWrite, AuthorInput, StoreError},
+        store::{ArticleWrite, AuthorInput, NewComment, StoreError},
         text::{render_markdown, slugify},
     },
 };
@@ -17,11 +17,12 @@ use chrono::Duration;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-const DEMO_FILES: [&str; 4] = [
+const DEMO_FILES: [&str; 5] = [
     include_str!("demo/people.toml"),
     include_str!("demo/news_politics.toml"),
     include_str!("demo/business_climate.toml"),
     include_str!("demo/culture_sport_opinion.toml"),
+    include_str!("demo/comments.toml"),
 ];
 
 /// What seeding did.
@@ -47,6 +48,8 @@ pub enum SeedError {
 pub struct SeedOptions {
     pub image_width: u32,
     pub max_articles: usize,
+    /// Whether to add the demo readers' comments.
+    pub comments: bool,
 }
 
 impl Default for SeedOptions {
@@ -54,6 +57,7 @@ impl Default for SeedOptions {
         SeedOptions {
             image_width: 1600,
             max_articles: usize::MAX,
+            comments: true,
         }
     }
 }
@@ -67,6 +71,21 @@ struct DemoFile {
     page: Vec<DemoPage>,
     #[serde(default)]
     article: Vec<DemoArticle>,
+    #[serde(default)]
+    comment: Vec<DemoComment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoComment {
+    key: String,
+    #[serde(default)]
+    reply_to: Option<String>,
+    /// The article's title.
+    article: String,
+    name: String,
+    minutes_after: i64,
+    body: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +133,7 @@ fn load() -> Result<DemoFile, SeedError> {
         all.author.extend(f.author);
         all.page.extend(f.page);
         all.article.extend(f.article);
+        all.comment.extend(f.comment);
     }
     Ok(all)
 }
@@ -165,6 +185,7 @@ pub async fn seed_with(svc: &Services, opts: &SeedOptions) -> Result<SeedOutcome
         .collect();
 
     let mut count = 0;
+    let mut seeded = HashMap::new();
     for a in demo.article.iter().take(opts.max_articles) {
         let slug = a.slug.clone().unwrap_or_else(|| slugify(&a.title, 80));
         let section_id = *sections
@@ -215,8 +236,12 @@ pub async fn seed_with(svc: &Services, opts: &SeedOptions) -> Result<SeedOutcome
             tag_ids,
             author_ids: authors,
         };
-        svc.store.create_article(&write, published).await?;
+        let id = svc.store.create_article(&write, published).await?;
+        seeded.insert(a.title.as_str(), (id, published));
         count += 1;
+    }
+    if opts.comments {
+        seed_comments(svc, &demo.comment, &seeded).await?;
     }
 
     for p in &demo.page {
@@ -226,6 +251,41 @@ pub async fn seed_with(svc: &Services, opts: &SeedOptions) -> Result<SeedOutcome
             .await?;
     }
     Ok(SeedOutcome::Seeded { articles: count })
+}
+
+/// The demo readers and their (approved) comments, on whichever demo articles were seeded.
+async fn seed_comments(
+    svc: &Services,
+    comments: &[DemoComment],
+    articles: &HashMap<&str, (i64, chrono::DateTime<chrono::Utc>)>,
+) -> Result<(), SeedError> {
+    let mut ids: HashMap<&str, i64> = HashMap::new();
+    for c in comments {
+        let Some(&(article_id, published)) = articles.get(c.article.as_str()) else {
+            continue;
+        };
+        let at = published + Duration::minutes(c.minutes_after);
+        let email = format!("{}@readers.example.invalid", slugify(&c.name, 40));
+        let reader = svc.store.ensure_reader(&email, at).await?;
+        svc.store.set_display_name(reader, &c.name).await?;
+        let body = c.body.trim().to_owned();
+        let new = NewComment {
+            article_id,
+            parent_id: c.reply_to.as_deref().and_then(|k| ids.get(k).copied()),
+            reader_id: reader,
+            body_hash: crate::server::comments::body_hash(&body),
+            body,
+            status: "approved",
+            held_reason: String::new(),
+            ip_hash: String::new(),
+        };
+        let id = svc
+            .store
+            .add_comment(&new, svc.config.comments.max_depth, at)
+            .await?;
+        ids.insert(c.key.as_str(), id);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -261,6 +321,30 @@ mod tests {
             let slug = a.slug.clone().unwrap_or_else(|| slugify(&a.title, 80));
             assert!(slugs.insert(slug.clone()), "duplicate slug {slug}");
         }
+        let mut keys = std::collections::HashSet::new();
+        for c in &d.comment {
+            let a = d.article.iter().find(|a| a.title == c.article);
+            let a = a.unwrap_or_else(|| panic!("comment {}: no article {:?}", c.key, c.article));
+            assert!(
+                c.minutes_after > 0 && c.minutes_after < a.hours_ago * 60,
+                "{}",
+                c.key
+            );
+            if let Some(parent) = &c.reply_to {
+                assert!(
+                    keys.contains(parent.as_str()),
+                    "{}: replies to a later comment",
+                    c.key
+                );
+            }
+            assert!(
+                keys.insert(c.key.as_str()),
+                "duplicate comment key {}",
+                c.key
+            );
+            assert!(c.body.trim().chars().count() <= 3000, "{}: too long", c.key);
+        }
+        assert!(d.comment.len() >= 5, "a few demo comments");
         for p in ["about", "team", "jobs", "advertising", "contacts"] {
             assert!(d.page.iter().any(|x| x.slug == p), "page {p}");
         }
