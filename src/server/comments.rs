@@ -224,6 +224,11 @@ pub async fn account_page(
 }
 
 /// Plain text to HTML: escaped, paragraphs and line breaks kept, http(s) links made links.
+/// What makes two comments "the same" for the duplicate rule.
+pub fn body_hash(body: &str) -> String {
+    crypto::sha256_hex(&body.to_lowercase())
+}
+
 pub fn render_body(body: &str) -> String {
     let mut html = String::new();
     for para in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
@@ -463,7 +468,7 @@ pub async fn post(
         slow,
     )
     .await?;
-    let body_hash = crypto::sha256_hex(&body.to_lowercase());
+    let body_hash = body_hash(&body);
     if svc
         .store
         .recent_duplicate(reader.id, &body_hash, svc.clock.now() - Duration::days(1))
@@ -566,12 +571,7 @@ pub async fn edit(
         ));
     }
     svc.store
-        .edit_comment(
-            id,
-            &body,
-            &crypto::sha256_hex(&body.to_lowercase()),
-            svc.clock.now(),
-        )
+        .edit_comment(id, &body, &body_hash(&body), svc.clock.now())
         .await?;
     if c.status == "approved" {
         publish_event(svc, c.article_id, "upsert", id).await?;

@@ -185,13 +185,17 @@ async fn comment_payload(svc: &Services, rec: &LiveEventRecord) -> (&'static str
     }
     let view = crate::server::comments::public_view(svc, &c);
     let rules = &svc.config.comments;
-    let html = crate::app::components::comments::render_comment_html(
-        &view,
-        c.article_id,
-        &svc.site,
-        rules.max_depth,
-        rules.max_length,
-    );
+    let Some(html) = render_safely(|| {
+        crate::app::components::comments::render_comment_html(
+            &view,
+            c.article_id,
+            &svc.site,
+            rules.max_depth,
+            rules.max_length,
+        )
+    }) else {
+        return gone();
+    };
     (
         "upsert",
         serde_json::json!({
@@ -220,6 +224,18 @@ pub async fn comments_stream(
     ))
 }
 
+/// Runs a renderer, turning a panic into `None` (logged): one bad item must never stop the
+/// sequencer, which every open page depends on.
+fn render_safely(render: impl FnOnce() -> String) -> Option<String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(render)) {
+        Ok(html) => Some(html),
+        Err(_) => {
+            tracing::error!("rendering a live item panicked; the item is skipped");
+            None
+        }
+    }
+}
+
 /// The JSON a reader's page gets for a new or changed item: the same HTML the server renders.
 pub fn feed_item_json(svc: &Services, item: &FeedItem) -> String {
     serde_json::json!({
@@ -227,7 +243,8 @@ pub fn feed_item_json(svc: &Services, item: &FeedItem) -> String {
         "key": item.key_event,
         "pinned": item.pinned,
         "headline": item.headline,
-        "html": crate::app::components::feed::render_item_html(item, &svc.site),
+        "html": render_safely(|| crate::app::components::feed::render_item_html(item, &svc.site))
+            .unwrap_or_default(),
     })
     .to_string()
 }

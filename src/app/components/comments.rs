@@ -19,12 +19,26 @@ use crate::{
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 
+/// What a comment offers under "Reply".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyMode {
+    /// The reply form.
+    Form,
+    /// A pointer to the sign-in form.
+    SignIn,
+    /// Nothing.
+    Hidden,
+}
+
 /// One comment with its replies.
 #[component]
 pub fn CommentItem(
     comment: CommentView,
     article_id: i64,
     #[prop(default = true)] open: bool,
+    /// What the viewer gets under "Reply"; pushed HTML assumes a reader who may reply.
+    #[prop(default = ReplyMode::Form)]
+    reply_mode: ReplyMode,
     #[prop(default = 3)] max_depth: i64,
     #[prop(default = 3000)] max_length: usize,
 ) -> impl IntoView {
@@ -37,7 +51,8 @@ pub fn CommentItem(
         .into_iter()
         // Recursive: erase the type of the nested items.
         .map(|r| {
-            view! { <CommentItem comment=r article_id open max_depth max_length /> }.into_any()
+            view! { <CommentItem comment=r article_id open reply_mode max_depth max_length /> }
+                .into_any()
         })
         .collect_view();
     let reply_form = format!("reply-{id}");
@@ -49,7 +64,16 @@ pub fn CommentItem(
     let report_select = format!("report-{id}-reason");
     let report_select_for = report_select.clone();
     let maxlength = max_length as u32;
-    let reply = open.then(|| {
+    let reply = (open && reply_mode == ReplyMode::SignIn).then(|| {
+        view! {
+            <details class="comment__panel">
+                <summary>"Reply"</summary>
+                <p><a href="#comments-h">"Sign in to reply"</a>" — it takes an email, no password."</p>
+            </details>
+        }
+        .into_any()
+    });
+    let reply = reply.or_else(|| (open && reply_mode == ReplyMode::Form).then(|| {
         view! {
             <details class="comment__panel">
                 <summary>"Reply"</summary>
@@ -63,7 +87,8 @@ pub fn CommentItem(
                 </ServerForm>
             </details>
         }
-    });
+        .into_any()
+    }));
     let own = c.mine.then(|| {
         view! {
             {c.editable.then(|| view! {
@@ -134,6 +159,7 @@ pub fn render_comment_html(
     let owner = Owner::new();
     owner.with(|| {
         provide_context(site.clone());
+        provide_context(crate::app::components::forms::PlainForms);
         view! { <CommentItem comment=comment.clone() article_id max_depth max_length /> }.to_html()
     })
 }
@@ -173,6 +199,12 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
         && s.reader
             .as_ref()
             .is_some_and(|r| !r.banned && !r.display_name.is_empty());
+    let reply_mode = match &s.reader {
+        _ if can_post => ReplyMode::Form,
+        None => ReplyMode::SignIn,
+        // Signed in but nameless or banned: the top of the section says what to do.
+        Some(_) => ReplyMode::Hidden,
+    };
     let maxlength = s.max_length as u32;
     let new_form = can_post.then(|| {
         view! {
@@ -200,7 +232,7 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
     let threads = s
         .threads
         .into_iter()
-        .map(|c| view! { <CommentItem comment=c article_id=s.article_id open max_depth=s.max_depth max_length=s.max_length /> })
+        .map(|c| view! { <CommentItem comment=c article_id=s.article_id open reply_mode max_depth=s.max_depth max_length=s.max_length /> })
         .collect_view();
     let pages = (s.pages > 1).then(|| {
         let link = |p: u32| format!("{}?comments={}&cpage={p}#comments", s.article_path, s.sort);

@@ -63,8 +63,9 @@ pub fn ServerForm(
         }
         .into_any();
     }
-    view! {
-        <EnhancedForm>
+    // Built inside the island's children, as before, so nested components render in order.
+    let form = move || {
+        view! {
             <form
                 id=id
                 class=class
@@ -80,10 +81,18 @@ pub fn ServerForm(
                     {status_text}
                 </p>
             </form>
-        </EnhancedForm>
+        }
+    };
+    if use_context::<PlainForms>().is_some() {
+        return form().into_any();
     }
-    .into_any()
+    view! { <EnhancedForm>{form()}</EnhancedForm> }.into_any()
 }
+
+/// Provided while rendering HTML outside a page (items pushed to open pages): forms render
+/// without their island wrapper, and the live list enhances them instead.
+#[derive(Clone, Copy, Debug)]
+pub struct PlainForms;
 
 /// What a field shows: its value (the reader's text after a failed plain post), its error, and
 /// the ids that tie label, hint and error together.

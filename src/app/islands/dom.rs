@@ -255,7 +255,9 @@ pub fn enhance_submit(ev: leptos::ev::SubmitEvent) {
     let action = submitter
         .as_ref()
         .and_then(|s| s.get_attribute("formaction"))
-        .unwrap_or_else(|| form.action());
+        // The attribute, not `form.action`: a field named "action" shadows that property.
+        .or_else(|| form.get_attribute("action"))
+        .unwrap_or_default();
     set_busy(&form, true);
     spawn_local(async move {
         let answer = post(&action, &body).await;

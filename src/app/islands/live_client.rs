@@ -330,6 +330,22 @@ pub fn attach(root: HtmlElement) {
         let _ = b.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
         click.forget();
     }
+    // Forms in pushed items (a comment's Reply and Report) arrive as plain HTML, outside any
+    // hydrated form island: enhance their submissions here so they answer in place too.
+    {
+        let submit =
+            Closure::<dyn FnMut(web_sys::SubmitEvent)>::new(move |ev: web_sys::SubmitEvent| {
+                let plain = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .is_some_and(|f| f.closest(".enhanced-form").ok().flatten().is_none());
+                if plain {
+                    super::dom::enhance_submit(ev);
+                }
+            });
+        let _ = host.add_event_listener_with_callback("submit", submit.as_ref().unchecked_ref());
+        submit.forget();
+    }
     if let Some(b) = shared.borrow().pause_button.clone() {
         let _ = b.remove_attribute("hidden");
         let s = shared.clone();

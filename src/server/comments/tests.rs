@@ -14,6 +14,7 @@ async fn app() -> TestApp {
         &crate::server::seed::SeedOptions {
             image_width: 320,
             max_articles: 3,
+            comments: false,
         },
     )
     .await
@@ -685,4 +686,61 @@ async fn over_http_scripts_are_inert_and_cross_site_posts_change_nothing() {
     );
     assert!(!page.contains("<script>alert(1)"));
     assert!(!page.contains("<img src=x"));
+}
+
+#[tokio::test]
+async fn approved_comments_are_pushed_as_rendered_html_with_plain_forms() {
+    let app = app().await;
+    let svc = &app.svc;
+    let r = trusted(&app, "live@example.org", "Lively Reader").await;
+    let a = first_article(svc).await;
+    let Posted::Published(parent) = post(svc, &r, a.id, None, "First <b>thoughts</b>.", "", IP)
+        .await
+        .unwrap()
+    else {
+        panic!("a trusted reader's comment is published");
+    };
+    post(svc, &r, a.id, Some(parent), "And a reply.", "", IP)
+        .await
+        .unwrap();
+    let records = svc
+        .store
+        .live_events_after(&channel(a.id), 0, 100)
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    for rec in &records {
+        let ev = crate::server::live::render_event(svc, rec).await;
+        let data: serde_json::Value = serde_json::from_str(&ev.data).unwrap();
+        seen.push((
+            ev.kind,
+            data["item"].as_i64().unwrap(),
+            data["parent"].as_i64(),
+        ));
+        let html = data["html"].as_str().unwrap();
+        assert!(html.contains("Lively Reader"), "{html}");
+        // No island markup: the page's live list enhances these forms itself.
+        assert!(!html.contains("<leptos-island"), "{html}");
+        assert!(html.contains("action=\"/api/comments/post\""), "{html}");
+        assert!(html.contains("action=\"/api/comments/report\""), "{html}");
+    }
+    let last_two = &seen[seen.len() - 2..];
+    assert_eq!(last_two[0].0, "upsert");
+    assert_eq!(last_two[0].1, parent);
+    assert_eq!(last_two[1].2, Some(parent), "the reply names its parent");
+    let ev = crate::server::live::render_event(svc, records.last().unwrap()).await;
+    assert!(ev.data.contains("And a reply."));
+    let first = records.iter().find(|r| r.target_id == parent).unwrap();
+    let ev = crate::server::live::render_event(svc, first).await;
+    assert!(
+        ev.data.contains("&lt;b&gt;thoughts&lt;/b&gt;"),
+        "escaped: {}",
+        ev.data
+    );
+
+    // A rejected comment is pushed as a removal.
+    let editor = app.staff(Role::Editor).await;
+    moderate(svc, &editor, parent, "reject").await.unwrap();
+    let ev = crate::server::live::render_event(svc, first).await;
+    assert_eq!(ev.kind, "delete");
 }

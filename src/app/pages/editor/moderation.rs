@@ -65,6 +65,13 @@ fn QueueView(page: ModerationPage) -> impl IntoView {
         })
         .collect_view();
     let empty = page.items.is_empty();
+    // Without JavaScript the moderated item is gone after the redirect: show its result here.
+    let done = crate::app::http::request_flash()
+        .filter(|f| f.form.starts_with("moderate-"))
+        .map(|f| {
+            let class = if f.ok { "form-success" } else { "form-error" };
+            view! { <p class=class role="status">{f.message}</p> }
+        });
     view! {
         <PageMeta title="Moderation".to_owned() description="Comment moderation".to_owned() path="/editor/moderation".to_owned() noindex=true />
         <EditorShell viewer=page.viewer.clone()>
@@ -73,6 +80,7 @@ fn QueueView(page: ModerationPage) -> impl IntoView {
                 <a href="/editor/moderation" aria-current=(!reported).then_some("page")>{format!("Waiting ({})", page.pending)}</a>
                 <a href="/editor/moderation?tab=reported" aria-current=reported.then_some("page")>{format!("Reported ({})", page.reported)}</a>
             </nav>
+            {done}
             {empty.then(|| view! { <p>"Nothing to moderate. Well done."</p> })}
             <ol class="queue">{items}</ol>
         </EditorShell>
