@@ -21,6 +21,7 @@ pub async fn get_article(
     slug: String,
     comments: Option<String>,
     cpage: Option<u32>,
+    thread: Option<i64>,
 ) -> Result<ArticleLookup, AppError> {
     let svc = ctx::services()?;
     let is_staff = crate::api::auth::viewer().is_some();
@@ -32,7 +33,7 @@ pub async fn get_article(
         &slug,
         is_staff,
         reader_info,
-        (&sort, cpage.unwrap_or(1)),
+        (&sort, cpage.unwrap_or(1), thread),
     )
     .await;
     if let Ok(ArticleLookup::Found(page)) = &result

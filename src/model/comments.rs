@@ -62,6 +62,8 @@ pub struct CommentView {
     /// The author may still edit it.
     pub editable: bool,
     pub replies: Vec<CommentView>,
+    /// Approved replies in this thread that are not shown here (on a thread's first comment).
+    pub more_replies: i64,
 }
 
 /// The comments section of an article.
@@ -75,6 +77,8 @@ pub struct CommentsSection {
     pub page: u32,
     pub pages: u32,
     pub threads: Vec<CommentView>,
+    /// Set when one thread is shown on its own (`?thread=ID`).
+    pub thread: Option<i64>,
     pub reader: Option<ReaderInfo>,
     /// Where live comment events resume from.
     pub after_event: i64,

@@ -23,6 +23,10 @@ use std::collections::HashMap;
 
 /// Top-level comments per page.
 pub const PER_PAGE: u32 = 20;
+/// Replies shown under each thread on the comments list (the rest are one link away).
+pub const REPLIES_SHOWN: u32 = 5;
+/// Replies per page when one thread is shown on its own.
+pub const THREAD_PAGE: u32 = 50;
 /// Sign-in links work this long, once.
 fn link_ttl() -> Duration {
     Duration::minutes(30)
@@ -305,6 +309,7 @@ fn view_of(svc: &Services, c: &CommentRecord, viewer: Option<i64>) -> CommentVie
         edited: c.edited_at.is_some(),
         editable: mine && svc.clock.now() - c.created_at < window,
         replies: Vec::new(),
+        more_replies: 0,
     }
 }
 
@@ -313,7 +318,8 @@ pub fn public_view(svc: &Services, c: &CommentRecord) -> CommentView {
     view_of(svc, c, None)
 }
 
-/// The comments section of an article, for a reader (or nobody).
+/// The comments section of an article, for a reader (or nobody): a page of threads, each
+/// with its first [`REPLIES_SHOWN`] replies.
 pub async fn section(
     svc: &Services,
     article: &Article,
@@ -326,45 +332,129 @@ pub async fn section(
         _ => "oldest",
     };
     let page = page.max(1);
-    let after_event = svc.store.last_live_event_id().await?;
     let viewer = reader.as_ref().map(|r| r.id);
+    // Before reading comments: live updates resume from here, so none falls in between.
+    let after_event = svc.store.last_live_event_id().await?;
     let (top, top_total) = svc
         .store
         .top_comments(article.id, viewer, sort, PER_PAGE, (page - 1) * PER_PAGE)
         .await?;
     let roots: Vec<i64> = top.iter().map(|c| c.id).collect();
-    let replies = svc.store.thread_replies(&roots, viewer).await?;
-    // Build each thread bottom-up: children by parent, then nest.
+    let replies = svc
+        .store
+        .thread_replies(&roots, viewer, Some(REPLIES_SHOWN))
+        .await?;
+    let threads = nest(svc, &top, &replies, viewer);
+    let shown = Shown {
+        sort,
+        page,
+        pages: (top_total.div_ceil(PER_PAGE as u64) as u32).max(1),
+        threads,
+        thread: None,
+        after_event,
+    };
+    finish_section(svc, article, reader, shown).await
+}
+
+/// One thread of an article's comments with all its replies, [`THREAD_PAGE`] at a time.
+/// `None` when `root` is not a visible top-level comment of the article.
+pub async fn thread(
+    svc: &Services,
+    article: &Article,
+    reader: Option<ReaderInfo>,
+    root: i64,
+    page: u32,
+) -> Result<Option<CommentsSection>, AppError> {
+    let viewer = reader.as_ref().map(|r| r.id);
+    let after_event = svc.store.last_live_event_id().await?;
+    let Some(c) = svc.store.comment(root).await? else {
+        return Ok(None);
+    };
+    let visible = c.status == "approved" || (c.status == "pending" && viewer == Some(c.reader_id));
+    if c.article_id != article.id || c.parent_id.is_some() || !visible {
+        return Ok(None);
+    }
+    let page = page.max(1);
+    let replies = svc
+        .store
+        .thread_page(root, viewer, THREAD_PAGE, (page - 1) * THREAD_PAGE)
+        .await?;
+    let shown = Shown {
+        sort: "oldest",
+        page,
+        pages: ((c.reply_count.max(0) as u64).div_ceil(THREAD_PAGE as u64) as u32).max(1),
+        threads: nest(svc, std::slice::from_ref(&c), &replies, viewer),
+        thread: Some(root),
+        after_event,
+    };
+    finish_section(svc, article, reader, shown).await.map(Some)
+}
+
+/// Nests replies under their parents (or, when the parent is not among them, under the
+/// thread's first comment), oldest first, and counts what is left out of each thread.
+fn nest(
+    svc: &Services,
+    top: &[CommentRecord],
+    replies: &[CommentRecord],
+    viewer: Option<i64>,
+) -> Vec<CommentView> {
+    let present: std::collections::HashSet<i64> = replies.iter().map(|r| r.id).collect();
+    // Bottom-up: children by parent, newest first, so each reply's own replies are done
+    // before it is.
     let mut children: HashMap<i64, Vec<CommentView>> = HashMap::new();
+    let mut shown: HashMap<i64, i64> = HashMap::new();
     for r in replies.iter().rev() {
         let mut v = view_of(svc, r, viewer);
         v.replies = children.remove(&r.id).unwrap_or_default();
         v.replies.reverse();
-        children
-            .entry(r.parent_id.unwrap_or(r.root_id))
-            .or_default()
-            .push(v);
+        let parent = r
+            .parent_id
+            .filter(|p| present.contains(p))
+            .unwrap_or(r.root_id);
+        children.entry(parent).or_default().push(v);
+        if r.status == "approved" {
+            *shown.entry(r.root_id).or_default() += 1;
+        }
     }
-    let threads = top
-        .iter()
+    top.iter()
         .map(|c| {
             let mut v = view_of(svc, c, viewer);
             v.replies = children.remove(&c.id).unwrap_or_default();
             v.replies.reverse();
+            v.more_replies = (c.reply_count - shown.get(&c.id).copied().unwrap_or(0)).max(0);
             v
         })
-        .collect();
+        .collect()
+}
+
+/// What a comments section shows, before the parts every section has.
+struct Shown<'a> {
+    sort: &'a str,
+    page: u32,
+    pages: u32,
+    threads: Vec<CommentView>,
+    thread: Option<i64>,
+    after_event: i64,
+}
+
+async fn finish_section(
+    svc: &Services,
+    article: &Article,
+    reader: Option<ReaderInfo>,
+    shown: Shown<'_>,
+) -> Result<CommentsSection, AppError> {
     Ok(CommentsSection {
         article_id: article.id,
         article_path: article.href(),
         mode: mode_of(svc, article).await?,
         total: svc.store.comment_count(article.id).await?,
-        sort: sort.to_owned(),
-        page,
-        pages: (top_total.div_ceil(PER_PAGE as u64) as u32).max(1),
-        threads,
+        sort: shown.sort.to_owned(),
+        page: shown.page,
+        pages: shown.pages,
+        threads: shown.threads,
+        thread: shown.thread,
         reader,
-        after_event,
+        after_event: shown.after_event,
         max_depth: svc.config.comments.max_depth,
         max_length: svc.config.comments.max_length,
     })

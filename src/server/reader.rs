@@ -157,7 +157,7 @@ pub async fn article_page(
     slug: &str,
     is_staff: bool,
     reader: Option<crate::model::ReaderInfo>,
-    comments: (&str, u32),
+    comments: (&str, u32, Option<i64>),
 ) -> Result<ArticleLookup, AppError> {
     let Some(article) = svc.store.article_by_slug(slug).await? else {
         return match svc.store.slug_redirect(slug).await? {
@@ -179,10 +179,20 @@ pub async fn article_page(
     }
     let body = body_parts(svc, &article.body_html).await?;
     let rails = rails(svc, Some(article.id)).await?;
-    let comments = if preview {
-        None
-    } else {
-        Some(crate::server::comments::section(svc, &article, reader, comments.0, comments.1).await?)
+    let comments = match (preview, comments) {
+        (true, _) => None,
+        (false, (sort, page, thread)) => {
+            use crate::server::comments::{section, thread as one_thread};
+            // An unknown or hidden thread falls back to the list.
+            let single = match thread {
+                Some(root) => one_thread(svc, &article, reader.clone(), root, page).await?,
+                None => None,
+            };
+            match single {
+                Some(s) => Some(s),
+                None => Some(section(svc, &article, reader, sort, page).await?),
+            }
+        }
     };
     Ok(ArticleLookup::Found(Box::new(ArticlePage {
         article,

@@ -39,6 +39,9 @@ pub fn CommentItem(
     /// What the viewer gets under "Reply"; pushed HTML assumes a reader who may reply.
     #[prop(default = ReplyMode::Form)]
     reply_mode: ReplyMode,
+    /// Where the whole thread is (for a thread's first comment when replies are left out).
+    #[prop(optional)]
+    thread_href: Option<String>,
     #[prop(default = 3)] max_depth: i64,
     #[prop(default = 3000)] max_length: usize,
 ) -> impl IntoView {
@@ -107,6 +110,14 @@ pub fn CommentItem(
             </ServerForm>
         }
     });
+    let more = thread_href.filter(|_| c.more_replies > 0).map(|href| {
+        let n = c.reply_count;
+        view! {
+            <p class="comment__more">
+                <a href=href>{format!("Show all {n} {}", if n == 1 { "reply" } else { "replies" })}</a>
+            </p>
+        }
+    });
     // Replies deeper than `max_depth` are attached to the deepest allowed comment by the
     // server, so every comment offers "Reply".
     let _ = max_depth;
@@ -140,6 +151,7 @@ pub fn CommentItem(
                     {own}
                 </div>
                 <ol class="comment-replies">{replies}</ol>
+                {more}
             </article>
         </li>
     }
@@ -232,17 +244,31 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
     let threads = s
         .threads
         .into_iter()
-        .map(|c| view! { <CommentItem comment=c article_id=s.article_id open reply_mode max_depth=s.max_depth max_length=s.max_length /> })
+        .map(|c| {
+            let thread_href = format!("{}?thread={}#comment-{}", s.article_path, c.id, c.id);
+            view! { <CommentItem comment=c article_id=s.article_id open reply_mode thread_href max_depth=s.max_depth max_length=s.max_length /> }
+        })
         .collect_view();
     let pages = (s.pages > 1).then(|| {
-        let link = |p: u32| format!("{}?comments={}&cpage={p}#comments", s.article_path, s.sort);
+        let link = |p: u32| match s.thread {
+            Some(t) => format!("{}?thread={t}&cpage={p}#comments", s.article_path),
+            None => format!("{}?comments={}&cpage={p}#comments", s.article_path, s.sort),
+        };
+        let (prev, next, label) = if s.thread.is_some() {
+            ("← Earlier replies", "Later replies →", "More replies")
+        } else {
+            ("← Previous comments", "More comments →", "More comments")
+        };
         view! {
-            <nav class="pagination" aria-label="More comments">
-                {(s.page > 1).then(|| view! { <a rel="prev" href=link(s.page - 1)>"← Previous comments"</a> })}
+            <nav class="pagination" aria-label=label>
+                {(s.page > 1).then(|| view! { <a rel="prev" href=link(s.page - 1)>{prev}</a> })}
                 <span class="pagination__status">{format!("Page {} of {}", s.page, s.pages)}</span>
-                {(s.page < s.pages).then(|| view! { <a rel="next" href=link(s.page + 1)>"More comments →"</a> })}
+                {(s.page < s.pages).then(|| view! { <a rel="next" href=link(s.page + 1)>{next}</a> })}
             </nav>
         }
+    });
+    let back = s.thread.map(|_| {
+        view! { <p class="comments__back"><a href=format!("{}#comments", s.article_path)>"← All comments"</a></p> }
     });
     let stream = format!("/live/comments/{}", s.article_id);
     view! {
@@ -251,6 +277,7 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
             {mode_note.map(|m| view! { <p class="comments__mode">{m}</p> })}
             {who}
             {new_form}
+            {back}
             <nav class="tabs" aria-label="Sort comments">{sorts}</nav>
             <LiveFeed>
                 <div class="live-list" data-live="1" data-stream=stream data-after=s.after_event data-noun="comment">

@@ -28,6 +28,7 @@ pub fn ArticlePage() -> impl IntoView {
             route_param("slug"),
             query_param("comments"),
             query_param("cpage").and_then(|p| p.parse().ok()),
+            query_param("thread").and_then(|p| p.parse().ok()),
         ),
         |lookup| match lookup {
             ArticleLookup::Found(page) => view! { <ArticleView page=*page /> }.into_any(),

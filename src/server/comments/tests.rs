@@ -744,3 +744,91 @@ async fn approved_comments_are_pushed_as_rendered_html_with_plain_forms() {
     let ev = crate::server::live::render_event(svc, first).await;
     assert_eq!(ev.kind, "delete");
 }
+
+#[tokio::test]
+async fn long_threads_show_their_first_replies_and_open_on_their_own() {
+    let app = app().await;
+    let svc = &app.svc;
+    let r = trusted(&app, "thread@example.org", "Thread Starter").await;
+    let a = first_article(svc).await;
+    let Posted::Published(root) = post(svc, &r, a.id, None, "Who else is going?", "", IP)
+        .await
+        .unwrap()
+    else {
+        panic!("published");
+    };
+    let mut replies = Vec::new();
+    for i in 0..(REPLIES_SHOWN as usize + 3) {
+        // Every reply answers the one before, so the thread is also deep.
+        svc.clock.advance(Duration::minutes(3));
+        let parent = replies.last().copied().unwrap_or(root);
+        let Posted::Published(id) = post(
+            svc,
+            &r,
+            a.id,
+            Some(parent),
+            &format!("Reply number {i}."),
+            "",
+            IP,
+        )
+        .await
+        .unwrap() else {
+            panic!("published");
+        };
+        replies.push(id);
+    }
+    fn count(v: &CommentView) -> usize {
+        v.replies.iter().map(|r| 1 + count(r)).sum()
+    }
+    let list = section(svc, &a, None, "newest", 1).await.unwrap();
+    let t = list.threads.iter().find(|t| t.id == root).unwrap();
+    assert_eq!(count(t), REPLIES_SHOWN as usize, "the first replies only");
+    assert_eq!(t.more_replies, 3);
+    assert_eq!(t.reply_count, REPLIES_SHOWN as i64 + 3);
+
+    let whole = thread(svc, &a, None, root, 1).await.unwrap().unwrap();
+    assert_eq!(whole.thread, Some(root));
+    assert_eq!(whole.threads.len(), 1);
+    assert_eq!(count(&whole.threads[0]), replies.len());
+    assert_eq!(whole.threads[0].more_replies, 0);
+    assert_eq!(whole.pages, 1);
+    // Replies beyond the depth limit hang under the deepest allowed comment.
+    assert_eq!(
+        whole.threads[0].replies[0].replies[0].replies.len(),
+        replies.len() - 2
+    );
+
+    // Only a visible top-level comment of this article opens as a thread.
+    assert!(
+        thread(svc, &a, None, replies[0], 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(thread(svc, &a, None, 999_999, 1).await.unwrap().is_none());
+    let (cards, _) = svc.store.published(Listing::Latest, 5, 0).await.unwrap();
+    let other = svc
+        .store
+        .article_by_id(cards.iter().find(|c| c.id != a.id).unwrap().id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(thread(svc, &other, None, root, 1).await.unwrap().is_none());
+
+    // Over HTTP: the list links to the thread, which shows every reply and a way back.
+    let path = crate::model::article_path(&a.section.slug, &a.slug);
+    let page = app.get(&path).await.body;
+    let link = format!("{path}?thread={root}#comment-{root}");
+    assert!(
+        page.contains(&link.replace('&', "&amp;")) || page.contains(&link),
+        "{link}"
+    );
+    assert!(page.contains(&format!("Show all {} replies", replies.len())));
+    assert!(!page.contains("Reply number 7."));
+    let page = app.get(&format!("{path}?thread={root}")).await.body;
+    assert!(page.contains("Reply number 7."));
+    assert!(page.contains("← All comments"));
+    // A bogus thread id shows the ordinary list.
+    let page = app.get(&format!("{path}?thread=abc")).await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+}

@@ -269,16 +269,8 @@ async fn seed_comments(
         let reader = svc.store.ensure_reader(&email, at).await?;
         svc.store.set_display_name(reader, &c.name).await?;
         let body = c.body.trim().to_owned();
-        let new = NewComment {
-            article_id,
-            parent_id: c.reply_to.as_deref().and_then(|k| ids.get(k).copied()),
-            reader_id: reader,
-            body_hash: crate::server::comments::body_hash(&body),
-            body,
-            status: "approved",
-            held_reason: String::new(),
-            ip_hash: String::new(),
-        };
+        let parent = c.reply_to.as_deref().and_then(|k| ids.get(k).copied());
+        let new = NewComment::approved(article_id, parent, reader, body);
         let id = svc
             .store
             .add_comment(&new, svc.config.comments.max_depth, at)

@@ -675,6 +675,22 @@ pub struct NewComment {
     pub ip_hash: String,
 }
 
+impl NewComment {
+    /// An already-approved comment (demo content, imports, benchmarks).
+    pub fn approved(article_id: i64, parent_id: Option<i64>, reader_id: i64, body: String) -> Self {
+        NewComment {
+            article_id,
+            parent_id,
+            reader_id,
+            body_hash: crate::server::comments::body_hash(&body),
+            body,
+            status: "approved",
+            held_reason: String::new(),
+            ip_hash: String::new(),
+        }
+    }
+}
+
 /// Readers, their sessions and sign-in links, comments, reports and per-article modes.
 #[async_trait]
 pub trait CommentStore: Send + Sync + 'static {
@@ -747,11 +763,21 @@ pub trait CommentStore: Send + Sync + 'static {
         limit: u32,
         offset: u32,
     ) -> StoreResult<(Vec<CommentRecord>, u64)>;
-    /// Replies in the given threads (approved, or the viewer's own pending), oldest first.
+    /// Replies in the given threads (approved, or the viewer's own pending), oldest first;
+    /// with `per_thread`, only that many of each thread's first replies.
     async fn thread_replies(
         &self,
         roots: &[i64],
         viewer: Option<i64>,
+        per_thread: Option<u32>,
+    ) -> StoreResult<Vec<CommentRecord>>;
+    /// One page of a thread's replies (as `thread_replies` shows them), oldest first.
+    async fn thread_page(
+        &self,
+        root: i64,
+        viewer: Option<i64>,
+        limit: u32,
+        offset: u32,
     ) -> StoreResult<Vec<CommentRecord>>;
     /// Approved comments on an article.
     async fn comment_count(&self, article_id: i64) -> StoreResult<u64>;

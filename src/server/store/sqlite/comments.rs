@@ -361,20 +361,50 @@ impl CommentStore for SqliteStore {
         &self,
         roots: &[i64],
         viewer: Option<i64>,
+        per_thread: Option<u32>,
     ) -> StoreResult<Vec<CommentRecord>> {
         if roots.is_empty() {
             return Ok(Vec::new());
         }
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(COMMENT_SELECT);
-        qb.push(" WHERE c.root_id IN (");
+        // The first `per_thread` visible replies of each thread, ranked in one pass.
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "WITH ranked AS (SELECT id, ROW_NUMBER() OVER (PARTITION BY root_id ORDER BY created_at, id) AS rn
+             FROM comments WHERE root_id IN (",
+        );
         let mut sep = qb.separated(", ");
         for r in roots {
             sep.push_bind(*r);
         }
-        qb.push(") AND (c.status = 'approved' OR (c.status = 'pending' AND c.reader_id = ")
+        qb.push(") AND (status = 'approved' OR (status = 'pending' AND reader_id = ")
             .push_bind(viewer.unwrap_or(-1))
-            .push(")) ORDER BY c.created_at, c.id");
+            .push("))) ")
+            .push(COMMENT_SELECT)
+            .push(" WHERE c.id IN (SELECT id FROM ranked WHERE rn <= ")
+            .push_bind(per_thread.map_or(i64::MAX, i64::from))
+            .push(") ORDER BY c.created_at, c.id");
         let rows: Vec<CommentRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(CommentRecord::from).collect())
+    }
+
+    async fn thread_page(
+        &self,
+        root: i64,
+        viewer: Option<i64>,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<Vec<CommentRecord>> {
+        // Only constant text is formatted in; values are bound.
+        let rows: Vec<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{COMMENT_SELECT} WHERE c.root_id = $1
+               AND (c.status = 'approved' OR (c.status = 'pending' AND c.reader_id = $2))
+             ORDER BY c.created_at, c.id LIMIT $3 OFFSET $4"
+        )))
+        .bind(root)
+        .bind(viewer.unwrap_or(-1))
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.into_iter().map(CommentRecord::from).collect())
     }
 
