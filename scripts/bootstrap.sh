@@ -3,7 +3,7 @@
 # Idempotent: safe to run before every `make` target. Says what it installs.
 #
 #   scripts/bootstrap.sh          # build tools: wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt
-#   scripts/bootstrap.sh test     # plus chromium, PostgreSQL, aiosmtpd and the Playwright packages
+#   scripts/bootstrap.sh test     # plus cargo-nextest, chromium, PostgreSQL, aiosmtpd, Playwright
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +44,12 @@ if [ ! -x .tools/node_modules/.bin/wasm-opt ]; then
 fi
 
 [ "$MODE" = "test" ] || exit 0
+
+# --- the Rust test runner (preinstalled on some machines; otherwise built once) ---
+if ! cargo nextest --version >/dev/null 2>&1; then
+  say "installing cargo-nextest (takes a few minutes, once)"
+  cargo install cargo-nextest --version 0.9.143 --locked
+fi
 
 # --- test tools from Debian: chromium for Playwright, PostgreSQL, a real SMTP server ---
 apt_missing=()
