@@ -3,8 +3,10 @@
 // server-rendered HTML readers get without JavaScript.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { FERRY } from '../support/readers';
 
-for (const path of ['/', '/news', '/search?q=harbour', '/about']) {
+// FERRY is a story with threaded demo comments and the comment sign-in form.
+for (const path of ['/', '/news', '/search?q=harbour', '/about', '/account', FERRY]) {
   test(`axe finds no serious or critical problems on ${path}`, async ({ page }) => {
     await page.goto(path);
     const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']).analyze();
@@ -25,7 +27,7 @@ test('axe finds no serious or critical problems on an article', async ({ page })
 
 test('axe finds no serious or critical problems in dark mode', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
-  for (const path of ['/', '/news']) {
+  for (const path of ['/', '/news', FERRY]) {
     await page.goto(path);
     const results = await new AxeBuilder({ page }).withTags(['wcag2aa']).analyze();
     const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
