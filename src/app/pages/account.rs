@@ -42,7 +42,10 @@ fn AccountView(page: AccountPage) -> impl IntoView {
                     hint="2 to 40 characters. It is public." />
                 <button type="submit">"Save name"</button>
             </ServerForm>
-            {page.newsletter_preferences.map(|href| view! { <p><a href=href>"Manage your newsletters"</a></p> })}
+            {match page.newsletter_preferences {
+                Some(href) => view! { <p><a href=href>"Manage your newsletters"</a></p> }.into_any(),
+                None => view! { <p><a href="/newsletters">"Get our newsletters"</a>" — sign up with the same address."</p> }.into_any(),
+            }}
             <ServerForm id="reader-signout".to_owned() action=SignOut::PATH label="Sign out">
                 <button type="submit" class="button--outline">"Sign out"</button>
             </ServerForm>

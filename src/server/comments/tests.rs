@@ -832,3 +832,48 @@ async fn long_threads_show_their_first_replies_and_open_on_their_own() {
     let page = app.get(&format!("{path}?thread=abc")).await;
     assert_eq!(page.status, axum::http::StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_reader_account_leads_to_the_same_persons_newsletter_preferences() {
+    let app = app().await;
+    let svc = &app.svc;
+    let r = reader(svc, "both@example.org", "Both Ways").await;
+    // Not a subscriber: no preferences link.
+    assert_eq!(
+        account_page(svc, Some(r.clone()))
+            .await
+            .unwrap()
+            .newsletter_preferences,
+        None
+    );
+
+    let slug = svc.site.newsletters[0].slug.clone();
+    let now = svc.clock.now();
+    let (id, _) = svc
+        .store
+        .subscribe("both@example.org", std::slice::from_ref(&slug), now)
+        .await
+        .unwrap();
+    svc.store.confirm(id, &[slug], now).await.unwrap();
+    let link = account_page(svc, Some(r))
+        .await
+        .unwrap()
+        .newsletter_preferences
+        .unwrap();
+    let token = link
+        .strip_prefix("/newsletters/preferences?token=")
+        .unwrap();
+    let prefs = crate::server::newsletters::preferences_page(svc, token)
+        .await
+        .unwrap();
+    assert_eq!(prefs.email, "both@example.org");
+    assert!(prefs.rows.iter().any(|row| row.subscribed), "{prefs:?}");
+    // Nobody signed in: nothing personal.
+    assert_eq!(
+        account_page(svc, None)
+            .await
+            .unwrap()
+            .newsletter_preferences,
+        None
+    );
+}
