@@ -31,7 +31,8 @@ test('on a pre-moderated story a comment is hidden until approved, then appears 
   await settings.getByRole('button', { name: 'Save' }).click();
   await expect(settings.getByText('Comment settings saved.')).toBeVisible();
 
-  // Reader A has the story open at the comments; reader B has it open scrolled to the footer.
+  // Reader A has the story open at the comments (oldest first, the default); reader B reads
+  // newest first but has scrolled down to the footer.
   const a = await browser.newContext({ baseURL: nr.baseURL });
   const aPage = await a.newPage();
   await open(aPage, FERRY, true);
@@ -39,7 +40,7 @@ test('on a pre-moderated story a comment is hidden until approved, then appears 
   await comments(aPage).scrollIntoViewIfNeeded();
   const b = await browser.newContext({ baseURL: nr.baseURL });
   const bPage = await b.newPage();
-  await open(bPage, FERRY, true);
+  await open(bPage, `${FERRY}?comments=newest`, true);
   await bPage.getByRole('contentinfo').scrollIntoViewIfNeeded();
 
   const writer = await readerSignIn(browser, nr, sink, {
@@ -54,9 +55,10 @@ test('on a pre-moderated story a comment is hidden until approved, then appears 
   // Held: nobody else sees it, live or on reload.
   await aPage.waitForTimeout(1000);
   await expect(comments(aPage).getByText(text)).toHaveCount(0);
+  // Reader C sorts by most replied, where a new comment has no place of its own.
   const c = await browser.newContext({ baseURL: nr.baseURL });
   const cPage = await c.newPage();
-  await open(cPage, FERRY, true);
+  await open(cPage, `${FERRY}?comments=replies`, true);
   await expect(comments(cPage).getByText(text)).toHaveCount(0);
 
   // Approved in the queue: it appears on A's open page without a reload.
@@ -68,6 +70,8 @@ test('on a pre-moderated story a comment is hidden until approved, then appears 
   await expect(item).toBeHidden();
   await expect(comment(aPage, text)).toBeVisible({ timeout: 5000 });
   await expect(comment(aPage, text)).toContainText('Bo Strand');
+  // Oldest first: it arrives at the end, after the comments already there.
+  await expect(comments(aPage).locator('ol.comment-list > li').last()).toContainText(text);
 
   // The pushed comment's forms answer in place too: A reports it without leaving the page.
   const pushed = comment(aPage, text);
@@ -88,6 +92,14 @@ test('on a pre-moderated story a comment is hidden until approved, then appears 
   await waiting.click();
   await expect(comment(bPage, text)).toBeVisible();
   await expect(waiting).toBeHidden();
+  await expect(comments(bPage).locator('ol.comment-list > li').first()).toContainText(text);
+
+  // C is told about it and taken to the newest comments.
+  const elsewhere = cPage.getByRole('button', { name: '1 new comment' });
+  await expect(elsewhere).toBeVisible({ timeout: 5000 });
+  await elsewhere.click();
+  await expect(cPage).toHaveURL(/comments=newest/);
+  await expect(comment(cPage, text)).toBeVisible();
 
   for (const ctx of [a, b, c, writer.context, editor.context]) await ctx.close();
 });

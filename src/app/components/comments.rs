@@ -271,6 +271,13 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
         view! { <p class="comments__back"><a href=format!("{}#comments", s.article_path)>"← All comments"</a></p> }
     });
     let stream = format!("/live/comments/{}", s.article_id);
+    // New comments go where this ordering puts them, or are counted behind a link.
+    let insert = match (s.thread, s.sort.as_str()) {
+        (None, "newest") if s.page == 1 => "top",
+        (None, "oldest") if s.page == s.pages => "bottom",
+        _ => "elsewhere",
+    };
+    let more_href = format!("{}?comments=newest#comments", s.article_path);
     view! {
         <section class="comments" id="comments" aria-labelledby="comments-h" data-article=s.article_id>
             <h2 id="comments-h">{format!("Comments ({})", s.total)}</h2>
@@ -280,7 +287,8 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
             {back}
             <nav class="tabs" aria-label="Sort comments">{sorts}</nav>
             <LiveFeed>
-                <div class="live-list" data-live="1" data-stream=stream data-after=s.after_event data-noun="comment">
+                <div class="live-list" data-live="1" data-stream=stream data-after=s.after_event data-noun="comment"
+                    data-insert=insert data-more-href=more_href>
                     <button type="button" class="live-new" data-live-new hidden></button>
                     <ol class="feed-list comment-list">{threads}</ol>
                     <div class="visually-hidden" aria-live="polite" data-live-announce></div>

@@ -20,6 +20,11 @@ struct Live {
     limit: usize,
     /// "update" or "comment", for the "N new …" button.
     noun: String,
+    /// Where new top-level items go: "top" (newest first, the default), "bottom" (oldest
+    /// first, on the last page) or "elsewhere" (they belong on another page: the button
+    /// leads to `more_href`).
+    insert: String,
+    more_href: Option<String>,
     queue: Vec<(i64, String)>,
     source: Option<EventSource>,
     backoff_ms: u32,
@@ -181,11 +186,21 @@ fn on_upsert(l: &mut Live, data: &JsValue) {
     if let Some(a) = &l.announce {
         a.set_text_content(Some(&format!("New update: {headline}")));
     }
-    if l.paused || scrolled_away(l) {
-        l.queue.push((id, html));
-        refresh_new_button(l);
-    } else {
-        insert_top(l, &el);
+    match l.insert.as_str() {
+        "bottom" => {
+            // Below everything already read: nothing moves, so no need to wait.
+            let _ = l.list.append_child(&el);
+            localize_times(&el);
+        }
+        "elsewhere" => {
+            l.queue.push((id, html));
+            refresh_new_button(l);
+        }
+        _ if l.paused || scrolled_away(l) => {
+            l.queue.push((id, html));
+            refresh_new_button(l);
+        }
+        _ => insert_top(l, &el),
     }
 }
 
@@ -311,6 +326,8 @@ pub fn attach(root: HtmlElement) {
         key_only: attr("data-key-only").is_some(),
         limit: attr("data-limit").and_then(|a| a.parse().ok()).unwrap_or(0),
         noun: attr("data-noun").unwrap_or_else(|| "update".into()),
+        insert: attr("data-insert").unwrap_or_else(|| "top".into()),
+        more_href: attr("data-more-href"),
         queue: Vec::new(),
         source: None,
         backoff_ms: 1000,
@@ -322,6 +339,12 @@ pub fn attach(root: HtmlElement) {
         let s = shared.clone();
         let click = Closure::<dyn FnMut()>::new(move || {
             let mut l = s.borrow_mut();
+            if let (true, Some(href)) = (l.insert == "elsewhere", l.more_href.as_deref()) {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().assign(href);
+                }
+                return;
+            }
             flush_queue(&mut l);
             if let Some(first) = l.list.first_element_child() {
                 first.scroll_into_view();
