@@ -72,7 +72,7 @@ pub async fn set_name(display_name: String, next: Option<String>) -> Result<Form
     let result = domain::set_name(&svc, &r, &display_name)
         .await
         .map(|m| FormOutcome {
-            redirect: next.filter(|n| n.starts_with('/') && !n.starts_with("//")),
+            redirect: next.filter(|n| crate::api::auth::local_path(n).is_some()),
             ..FormOutcome::message(m)
         });
     forms::finish("reader-name", &[("display_name", &display_name)], result).await

@@ -27,12 +27,15 @@ pub fn require(role: Role) -> Result<Viewer, AppError> {
     }
 }
 
-/// A local path to go to after sign-in (never another site).
+/// `next` if it is a path on this site: never `//host` or `/\\host`, which browsers follow
+/// to another site.
+pub fn local_path(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+}
+
+/// A local path to go to after staff sign-in (never another site).
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/editor".to_owned(),
-    }
+    next.and_then(local_path).unwrap_or("/editor").to_owned()
 }
 
 /// Signs a staff member in: a new session and cookie, then on to `next`.
@@ -97,5 +100,18 @@ mod tests {
             assert_eq!(safe_next(Some(bad)), "/editor", "{bad}");
         }
         assert_eq!(safe_next(None), "/editor");
+    }
+
+    #[test]
+    fn local_paths_are_only_paths_on_this_site() {
+        assert_eq!(super::local_path("/news/a?x=1#c"), Some("/news/a?x=1#c"));
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+        ] {
+            assert_eq!(super::local_path(bad), None, "{bad}");
+        }
     }
 }

@@ -104,14 +104,14 @@ pub async fn send_sign_in_link(
         slow,
     )
     .await?;
-    let next = crate::api::auth::safe_next(Some(next)).replace("/editor", "/");
+    let next = crate::api::auth::local_path(next).unwrap_or("/");
     let token = crypto::random_token();
     let now = svc.clock.now();
     svc.store
         .create_reader_link(
             &crypto::sha256_hex(&token),
             &email,
-            &next,
+            next,
             now,
             now + link_ttl(),
         )
@@ -316,6 +316,23 @@ fn view_of(svc: &Services, c: &CommentRecord, viewer: Option<i64>) -> CommentVie
 /// A comment as anyone would see it (for live pushes).
 pub fn public_view(svc: &Services, c: &CommentRecord) -> CommentView {
     view_of(svc, c, None)
+}
+
+/// What the article page shows: one thread when `thread` names a visible one, else the list.
+pub async fn for_article(
+    svc: &Services,
+    article: &Article,
+    reader: Option<ReaderInfo>,
+    sort: &str,
+    page: u32,
+    thread: Option<i64>,
+) -> Result<CommentsSection, AppError> {
+    if let Some(root) = thread
+        && let Some(one) = self::thread(svc, article, reader.clone(), root, page).await?
+    {
+        return Ok(one);
+    }
+    section(svc, article, reader, sort, page).await
 }
 
 /// The comments section of an article, for a reader (or nobody): a page of threads, each

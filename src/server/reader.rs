@@ -179,20 +179,11 @@ pub async fn article_page(
     }
     let body = body_parts(svc, &article.body_html).await?;
     let rails = rails(svc, Some(article.id)).await?;
-    let comments = match (preview, comments) {
-        (true, _) => None,
-        (false, (sort, page, thread)) => {
-            use crate::server::comments::{section, thread as one_thread};
-            // An unknown or hidden thread falls back to the list.
-            let single = match thread {
-                Some(root) => one_thread(svc, &article, reader.clone(), root, page).await?,
-                None => None,
-            };
-            match single {
-                Some(s) => Some(s),
-                None => Some(section(svc, &article, reader, sort, page).await?),
-            }
-        }
+    let comments = if preview {
+        None
+    } else {
+        let (sort, page, thread) = comments;
+        Some(crate::server::comments::for_article(svc, &article, reader, sort, page, thread).await?)
     };
     Ok(ArticleLookup::Found(Box::new(ArticlePage {
         article,

@@ -21,7 +21,7 @@ pub fn Account() -> impl IntoView {
 
 #[component]
 fn AccountView(page: AccountPage) -> impl IntoView {
-    let next = query_param("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
+    let next = query_param("next").filter(|n| crate::api::auth::local_path(n).is_some());
     let body = match page.reader {
         None => view! {
             <p>"Sign in to comment. We email you a link; there is no password to remember."</p>

@@ -64,6 +64,40 @@ async fn events(svc: &Services, article_id: i64) -> Vec<(String, i64)> {
         .collect()
 }
 
+/// The sign-in token in an email (quoted-printable unfolded).
+fn token_from(mail: &str) -> String {
+    let unfolded = mail.replace("=\r\n", "").replace("=3D", "=");
+    unfolded
+        .split("/account/verify?token=")
+        .nth(1)
+        .expect("link in the mail")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+#[tokio::test]
+async fn a_sign_in_link_only_ever_leads_back_to_this_site() {
+    let sink = SmtpSink::start(0);
+    let extra = sink.config();
+    let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = TestApp::with_config(&extra).await;
+    let cases = [
+        ("/editor/evil.example", "/editor/evil.example"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+    ];
+    for (i, (next, expected)) in cases.into_iter().enumerate() {
+        send_sign_in_link(&app.svc, &format!("r{i}@example.org"), next, IP)
+            .await
+            .unwrap();
+        let token = token_from(&sink.messages()[i]);
+        let (_, _, went) = verify(&app.svc, &token).await.unwrap();
+        assert_eq!(went, expected, "{next}");
+    }
+}
+
 #[tokio::test]
 async fn a_sign_in_link_arrives_by_smtp_works_once_and_expires() {
     let sink = SmtpSink::start(0);
@@ -82,14 +116,7 @@ async fn a_sign_in_link_arrives_by_smtp_works_once_and_expires() {
     let mails = sink.messages();
     assert_eq!(mails.len(), 1);
     assert!(mails[0].starts_with("X-Envelope-To: reader@example.org"));
-    let unfolded = mails[0].replace("=\r\n", "").replace("=3D", "=");
-    let token: String = unfolded
-        .split("/account/verify?token=")
-        .nth(1)
-        .expect("link in the mail")
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let token = token_from(&mails[0]);
 
     let (session, who, next) = verify(svc, &token).await.unwrap();
     assert_eq!(who.email, "reader@example.org");
@@ -106,14 +133,7 @@ async fn a_sign_in_link_arrives_by_smtp_works_once_and_expires() {
     send_sign_in_link(svc, "reader@example.org", "/", IP)
         .await
         .unwrap();
-    let unfolded = sink.messages()[1].replace("=\r\n", "").replace("=3D", "=");
-    let token2: String = unfolded
-        .split("/account/verify?token=")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let token2 = token_from(&sink.messages()[1]);
     svc.clock.advance(Duration::minutes(31));
     assert!(verify(svc, &token2).await.is_err());
 
