@@ -13,6 +13,18 @@ BINARYEN_VERSION="132.0.0"
 
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 
+# The tools are built once per machine and do little heavy work of their own (cargo-leptos mostly
+# runs cargo), so build them with a cheap profile: no LTO, many codegen units, opt-level 1.
+# Measured in BENCHMARKS.md ("Tool installs").
+tool_install() {
+  local started=$SECONDS
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+    CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+    cargo install "$@"
+  say "installed $1 in $((SECONDS - started)) s"
+}
+
 # --- Rust: the browser target ---
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "installing the wasm32-unknown-unknown target"
@@ -21,8 +33,8 @@ fi
 
 # --- cargo-leptos: 0.3.11 needs a newer rustc; without no_downloads it tries the internet ---
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes about 13 minutes, once)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 8 minutes on 2 cores, once)"
+  tool_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
 # --- wasm-bindgen CLI: exactly the version Cargo.lock pins (no --locked: its lockfile names a
@@ -34,7 +46,7 @@ fi
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WBG_VERSION}\$"; then
   say "installing wasm-bindgen-cli $WBG_VERSION"
-  cargo install wasm-bindgen-cli --version "=$WBG_VERSION"
+  tool_install wasm-bindgen-cli --version "=$WBG_VERSION"
 fi
 
 # --- wasm-opt from npm's binaryen (Debian's binaryen is too old) ---
@@ -48,7 +60,7 @@ fi
 # --- the Rust test runner (preinstalled on some machines; otherwise built once) ---
 if ! cargo nextest --version >/dev/null 2>&1; then
   say "installing cargo-nextest (takes a few minutes, once)"
-  cargo install cargo-nextest --version 0.9.143 --locked
+  tool_install cargo-nextest --version 0.9.143 --locked
 fi
 
 # --- test tools from Debian: chromium for Playwright, PostgreSQL, a real SMTP server ---
