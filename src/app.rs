@@ -1,7 +1,7 @@
 //! The application shell and the route table.
 
 pub mod components;
-pub mod format;
+
 pub mod http;
 pub mod islands;
 pub mod pages;
@@ -84,7 +84,7 @@ pub fn App() -> impl IntoView {
     // leptos_meta 0.8 writes the <title> text into the page unescaped, so escape it here: a
     // search for `</title><script>` must stay text. (The App only renders on the server.)
     let formatter = move |title: String| {
-        format::escape_html(&if title.is_empty() || title == site_name {
+        crate::model::text::escape_html(&if title.is_empty() || title == site_name {
             site_name.clone()
         } else {
             format!("{title} | {site_name}")

@@ -1,7 +1,9 @@
 //! Newsroom: a server-rendered, hydrated news site.
 //!
 //! `app` renders pages (on the server, with islands hydrated in the browser), `api` holds the
-//! server functions, `model` the types both sides share, and `server` everything server-only.
+//! server functions, `model` the types both sides share, and `server` everything server-only
+//! (the domain, the store and the infrastructure). `site` joins the UI to the server; see
+//! ARCHITECTURE.md for the layers and the rules between them.
 
 #![recursion_limit = "256"]
 
@@ -10,6 +12,10 @@ pub mod app;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod site;
+#[cfg(test)]
+pub mod testkit;
 
 /// The browser entry point: hydrates the islands on the page.
 #[cfg(feature = "hydrate")]

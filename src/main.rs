@@ -3,7 +3,7 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    newsroom::server::cli::main().await
+    newsroom::server::cli::main(&newsroom::site::FRONTEND).await
 }
 
 #[cfg(not(feature = "ssr"))]

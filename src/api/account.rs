@@ -7,7 +7,7 @@ use leptos::{prelude::*, server_fn::codec::GetUrl};
 use crate::{
     api::{ctx, forms},
     model::ReaderInfo,
-    server::{comments as domain, guard::ReaderToken},
+    server::{guard::ReaderToken, readers as domain},
 };
 
 /// The signed-in reader of this request (resolved by middleware).
@@ -48,7 +48,7 @@ pub async fn verify(token: String) -> Result<FormOutcome, AppError> {
         Ok((session, reader, next)) => {
             ctx::set_cookie(&domain::reader_cookie(&session, svc.config.is_https()));
             let redirect = if reader.display_name.is_empty() {
-                format!("/account?next={}", crate::app::format::url_encode(&next))
+                format!("/account?next={}", crate::model::text::url_encode(&next))
             } else {
                 next
             };

@@ -7,7 +7,7 @@ use leptos::{prelude::*, server_fn::codec::GetUrl};
 use crate::{
     api::{auth::require, ctx, forms},
     model::Role,
-    server::{auth as domain, editorial},
+    server::users,
 };
 
 /// Every staff account.
@@ -15,7 +15,7 @@ use crate::{
 pub async fn users() -> Result<UsersPage, AppError> {
     let viewer = require(Role::Admin)?;
     let svc = ctx::services()?;
-    ctx::respond(editorial::users_page(&svc, viewer).await)
+    ctx::respond(users::users_page(&svc, viewer).await)
 }
 
 /// Adds a staff account.
@@ -30,16 +30,7 @@ pub async fn create_user(
     let svc = ctx::services()?;
     let result = async {
         let role = Role::parse(&role).ok_or_else(|| AppError::field("role", "Choose a role."))?;
-        let id = domain::create_user(&svc, &email, &name, role, &password).await?;
-        editorial::audit(
-            &svc,
-            &viewer,
-            "user_created",
-            "user",
-            Some(id),
-            format!("{} as {}", email.trim(), role.as_str()),
-        )
-        .await?;
+        users::add_user(&svc, &viewer, &email, &name, role, &password).await?;
         Ok(FormOutcome {
             redirect: Some("/editor/users".into()),
             ..FormOutcome::message(format!("Added {}.", name.trim()))
@@ -66,8 +57,7 @@ pub async fn update_user(
     let result = async {
         let role = Role::parse(&role).ok_or_else(|| AppError::field("role", "Choose a role."))?;
         let message =
-            editorial::change_user(&svc, &viewer, user_id, Some(role), Some(active.is_some()))
-                .await?;
+            users::change_user(&svc, &viewer, user_id, Some(role), Some(active.is_some())).await?;
         Ok(FormOutcome::message(message))
     }
     .await;
@@ -80,16 +70,7 @@ pub async fn reset_password(user_id: i64, password: String) -> Result<FormOutcom
     let viewer = require(Role::Admin)?;
     let svc = ctx::services()?;
     let result = async {
-        domain::reset_password(&svc, user_id, &password).await?;
-        editorial::audit(
-            &svc,
-            &viewer,
-            "password_reset",
-            "user",
-            Some(user_id),
-            String::new(),
-        )
-        .await?;
+        users::reset_password(&svc, &viewer, user_id, &password).await?;
         Ok(FormOutcome::message(
             "Password changed. Their other sessions have been signed out.",
         ))

@@ -27,11 +27,7 @@ pub fn require(role: Role) -> Result<Viewer, AppError> {
     }
 }
 
-/// `next` if it is a path on this site: never `//host` or `/\\host`, which browsers follow
-/// to another site.
-pub fn local_path(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
-}
+pub use crate::model::text::local_path;
 
 /// A local path to go to after staff sign-in (never another site).
 pub fn safe_next(next: Option<&str>) -> String {

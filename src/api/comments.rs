@@ -8,7 +8,7 @@ use std::collections::HashMap;
 #[cfg(feature = "ssr")]
 use crate::{
     api::{account::reader, auth::require, ctx, forms},
-    model::{CommentMode, Role},
+    model::{CommentMode, ModerationAction, ModerationTab, Role},
     server::comments::{self as domain, Posted},
 };
 
@@ -70,7 +70,7 @@ pub async fn edit_comment(id: i64, body: String) -> Result<FormOutcome, AppError
     let svc = ctx::services()?;
     let result = match reader() {
         None => Err(AppError::Unauthorized),
-        Some(r) => domain::edit(&svc, &r, id, &body)
+        Some(r) => domain::edit(&svc, &r, id, &body, &ctx::client_ip())
             .await
             .map(|_| FormOutcome::message("Comment updated.")),
     };
@@ -106,7 +106,14 @@ pub async fn report_comment(id: i64, reason: String) -> Result<FormOutcome, AppE
 pub async fn moderation(tab: Option<String>) -> Result<ModerationPage, AppError> {
     let viewer = require(Role::Editor)?;
     let svc = ctx::services()?;
-    ctx::respond(domain::queue(&svc, viewer, tab.as_deref().unwrap_or("pending")).await)
+    let tab = match tab.as_deref() {
+        None | Some("") => ModerationTab::default(),
+        Some(t) => match t.parse() {
+            Ok(t) => t,
+            Err(e) => return ctx::respond(Err(AppError::from(e))),
+        },
+    };
+    ctx::respond(domain::queue(&svc, viewer, tab).await)
 }
 
 /// A moderation decision: approve, reject, spam, ban, feature, unfeature, dismiss.
@@ -114,9 +121,12 @@ pub async fn moderation(tab: Option<String>) -> Result<ModerationPage, AppError>
 pub async fn moderate(id: i64, action: String) -> Result<FormOutcome, AppError> {
     let viewer = require(Role::Editor)?;
     let svc = ctx::services()?;
-    let result = domain::moderate(&svc, &viewer, id, &action)
-        .await
-        .map(FormOutcome::message);
+    let result = match action.parse::<ModerationAction>() {
+        Ok(action) => domain::moderate(&svc, &viewer, id, action)
+            .await
+            .map(FormOutcome::message),
+        Err(e) => Err(AppError::from(e)),
+    };
     forms::finish(&format!("moderate-{id}"), &[], result).await
 }
 

@@ -13,7 +13,10 @@ use leptos::{
 use crate::{
     api::{auth::require, ctx, forms},
     model::{ArticleFilter, ArticleStatus, Role},
-    server::editorial::{self, ArticleForm, Intent},
+    server::{
+        articles::{self as editorial, ArticleForm, Intent},
+        audit,
+    },
 };
 
 /// The article list, filtered.
@@ -166,7 +169,7 @@ pub async fn autosave(article_id: i64, values: String) -> Result<FormOutcome, Ap
         .map(|at| {
             FormOutcome::message(format!(
                 "Autosaved at {}.",
-                crate::app::format::time(at, svc.config.tz)
+                crate::model::text::time(at, svc.config.tz)
             ))
         });
     ctx::respond(result)
@@ -245,5 +248,5 @@ pub async fn delete_article(id: i64, confirm: Option<String>) -> Result<FormOutc
 pub async fn audit_log(page: u32) -> Result<AuditPage, AppError> {
     let viewer = require(Role::Editor)?;
     let svc = ctx::services()?;
-    ctx::respond(editorial::audit_page(&svc, viewer, page).await)
+    ctx::respond(audit::page(&svc, viewer, page).await)
 }

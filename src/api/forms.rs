@@ -3,13 +3,9 @@
 use crate::{
     api::ctx,
     model::{AppError, Flash, FormOutcome},
-    server::crypto,
+    server::flash,
 };
 use axum::http::header;
-use chrono::Duration;
-
-/// How long a no-JavaScript result waits to be shown.
-const FLASH_TTL_MINUTES: i64 = 15;
 
 /// The page a plain form post came from, as a same-site path ("/" when unknown or foreign).
 pub fn referer_path() -> String {
@@ -95,23 +91,8 @@ pub async fn finish(
                 .collect(),
         },
     };
-    let token = crypto::random_token();
-    let data = serde_json::to_string(&flash).map_err(|_| AppError::Internal)?;
-    let expires = svc.clock.now() + Duration::minutes(FLASH_TTL_MINUTES);
-    svc.store
-        .put_flash(&crypto::sha256_hex(&token), &data, expires)
-        .await?;
+    let token = flash::keep(&svc, &flash).await?;
     let back = with_query(&referer_path(), "flash", &token);
     leptos_axum::redirect(&format!("{back}#{form_id}"));
     result
-}
-
-/// The flash named by a `?flash=` token, if it is still valid.
-pub async fn flash(svc: &crate::server::state::Services, token: &str) -> Option<Flash> {
-    let data = svc
-        .store
-        .flash(&crypto::sha256_hex(token), svc.clock.now())
-        .await
-        .ok()??;
-    serde_json::from_str(&data).ok()
 }

@@ -26,14 +26,20 @@ pub async fn get_article(
     let svc = ctx::services()?;
     let is_staff = crate::api::auth::viewer().is_some();
     let reader_info = crate::api::account::reader();
-    let sort = comments.unwrap_or_default();
+    let sort = match comments.as_deref() {
+        None | Some("") => crate::model::CommentSort::default(),
+        Some(s) => match s.parse() {
+            Ok(sort) => sort,
+            Err(e) => return ctx::respond(Err(AppError::from(e))),
+        },
+    };
     let result = reader::article_page(
         &svc,
         &section,
         &slug,
         is_staff,
         reader_info,
-        (&sort, cpage.unwrap_or(1), thread),
+        (sort, cpage.unwrap_or(1), thread),
     )
     .await;
     if let Ok(ArticleLookup::Found(page)) = &result

@@ -244,7 +244,10 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let router = http::router(http::app_state(svc.clone(), options));
+    let router = http::router(
+        http::app_state(svc.clone(), options),
+        &newsroom::site::FRONTEND,
+    );
     // Warm up caches and the connection pool.
     if let Err(e) = time_requests(&router, &path, 20).await {
         eprintln!("{e}");

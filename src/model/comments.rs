@@ -1,6 +1,6 @@
 //! Comments and the readers who write them.
 
-use super::Viewer;
+use super::{CommentSort, CommentStatus, ModerationTab, Viewer};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -54,7 +54,7 @@ pub struct CommentView {
     /// Escaped, auto-linked HTML of the plain-text body.
     pub body_html: String,
     pub body: String,
-    pub status: String,
+    pub status: CommentStatus,
     pub featured: bool,
     pub reply_count: i64,
     pub created_at: DateTime<Utc>,
@@ -73,7 +73,7 @@ pub struct CommentsSection {
     pub article_path: String,
     pub mode: CommentMode,
     pub total: u64,
-    pub sort: String,
+    pub sort: CommentSort,
     pub page: u32,
     pub pages: u32,
     pub threads: Vec<CommentView>,
@@ -96,7 +96,7 @@ pub struct QueueItem {
     pub reader_id: i64,
     pub reader_banned: bool,
     pub body: String,
-    pub status: String,
+    pub status: CommentStatus,
     pub held_reason: String,
     pub featured: bool,
     pub reports: Vec<String>,
@@ -107,8 +107,7 @@ pub struct QueueItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModerationPage {
     pub viewer: Viewer,
-    /// `pending` or `reported`.
-    pub tab: String,
+    pub tab: ModerationTab,
     pub items: Vec<QueueItem>,
     pub pending: u64,
     pub reported: u64,

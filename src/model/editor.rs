@@ -63,6 +63,15 @@ impl Viewer {
     pub fn can(&self, role: Role) -> bool {
         self.role >= role
     }
+
+    /// The one role check: `Forbidden` unless the viewer's role is at least `role`.
+    pub fn require(&self, role: Role) -> Result<(), super::AppError> {
+        if self.can(role) {
+            Ok(())
+        } else {
+            Err(super::AppError::Forbidden)
+        }
+    }
 }
 
 /// A staff account as the users page lists it.
@@ -182,8 +191,8 @@ pub struct ArticleEditorPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub actor_name: String,
-    pub action: String,
-    pub target_type: String,
+    pub action: super::AuditAction,
+    pub target_type: super::AuditTarget,
     pub target_id: Option<i64>,
     pub detail: String,
     pub created_at: DateTime<Utc>,

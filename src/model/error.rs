@@ -153,6 +153,13 @@ impl FromServerFnError for AppError {
     }
 }
 
+impl From<super::vocab::UnknownValue> for AppError {
+    /// An unknown status, sort, action or channel from a URL or form is a bad request.
+    fn from(value: super::vocab::UnknownValue) -> Self {
+        AppError::Request(value.to_string())
+    }
+}
+
 impl From<ServerFnError> for AppError {
     fn from(value: ServerFnError) -> Self {
         AppError::Request(value.to_string())

@@ -9,6 +9,8 @@ pub mod live;
 pub mod newsletters;
 pub mod pages;
 pub mod site;
+pub mod text;
+pub mod vocab;
 
 pub use comments::*;
 pub use content::*;
@@ -19,3 +21,4 @@ pub use live::*;
 pub use newsletters::*;
 pub use pages::*;
 pub use site::*;
+pub use vocab::*;

@@ -206,14 +206,13 @@ pub fn clear_session_cookie(secure: bool) -> String {
     )
 }
 
-/// Creates a staff account after checking its fields.
-pub async fn create_user(
-    svc: &Services,
+/// Checks a new staff account's fields and hashes its password.
+pub async fn prepare_user(
     email: &str,
     name: &str,
     role: Role,
     password: &str,
-) -> Result<i64, AppError> {
+) -> Result<NewUser, AppError> {
     let email = normalize_email(email);
     let mut errors = Vec::new();
     if !crate::server::email::is_valid(&email) {
@@ -236,23 +235,37 @@ pub async fn create_user(
         return Err(AppError::Invalid(errors));
     }
     let password_hash = hash_password(password.to_owned()).await?;
+    Ok(NewUser {
+        email,
+        name,
+        role,
+        password_hash,
+    })
+}
+
+/// The error a taken email gives.
+pub fn email_taken(e: StoreError) -> AppError {
+    match e {
+        StoreError::Duplicate => {
+            AppError::field("email", "An account with this email already exists.")
+        }
+        other => other.into(),
+    }
+}
+
+/// Creates a staff account after checking its fields (the command line's first admin).
+pub async fn create_user(
+    svc: &Services,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<i64, AppError> {
+    let user = prepare_user(email, name, role, password).await?;
     svc.store
-        .create_user(
-            &NewUser {
-                email,
-                name,
-                role,
-                password_hash,
-            },
-            svc.clock.now(),
-        )
+        .create_user(&user, svc.clock.now())
         .await
-        .map_err(|e| match e {
-            StoreError::Duplicate => {
-                AppError::field("email", "An account with this email already exists.")
-            }
-            other => other.into(),
-        })
+        .map_err(email_taken)
 }
 
 /// Sets a new password (ending the account's sessions).

@@ -82,7 +82,8 @@ fn init_tracing() {
 }
 
 /// Entry point of the binary.
-pub async fn main() -> ExitCode {
+/// Runs the command line; `frontend` is the UI the `serve` command serves.
+pub async fn main(frontend: &'static http::Frontend) -> ExitCode {
     init_tracing();
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
@@ -92,7 +93,7 @@ pub async fn main() -> ExitCode {
         }
     };
     let result = match args.command.as_str() {
-        "serve" => serve(&args).await,
+        "serve" => serve(&args, frontend).await,
         "migrate" => migrate(&args).await.map(|_| ()),
         "seed-demo" => seed_demo(&args).await,
         "create-editor" => create_editor(&args).await,
@@ -247,7 +248,7 @@ pub fn leptos_options() -> Result<LeptosOptions, String> {
     Ok(options)
 }
 
-async fn serve(args: &Args) -> Result<(), String> {
+async fn serve(args: &Args, frontend: &http::Frontend) -> Result<(), String> {
     let svc = open_services(args).await?;
     let options = leptos_options()?;
     let addr = options.site_addr;
@@ -256,7 +257,7 @@ async fn serve(args: &Args) -> Result<(), String> {
     let background = jobs::spawn(svc.clone(), stop_rx);
     let sequencer = crate::server::live::spawn_sequencer(svc.clone());
     let sender = crate::server::newsletters::spawn_sender(svc.clone(), stop_rx_sender);
-    let app = http::router(http::app_state(svc.clone(), options));
+    let app = http::router(http::app_state(svc.clone(), options), frontend);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

@@ -2,7 +2,8 @@
 
 use crate::{
     model::{ArticleStatus, Role},
-    server::{guard::required_role, testkit::TestApp},
+    server::guard::required_role,
+    testkit::TestApp,
 };
 use axum::{
     body::Body,

@@ -101,7 +101,7 @@ pub async fn resolve_viewer(
     }
     let mut stale_reader = false;
     if let Some(token) = cookie_value(req.headers(), READER_COOKIE) {
-        match crate::server::comments::reader_for(svc, &token).await {
+        match crate::server::readers::reader_for(svc, &token).await {
             Ok(Some(reader)) => {
                 req.extensions_mut().insert(reader);
                 req.extensions_mut().insert(ReaderToken(token));
@@ -118,7 +118,7 @@ pub async fn resolve_viewer(
     }
     let mut res = next.run(req).await;
     if stale_reader
-        && let Ok(v) = HeaderValue::from_str(&crate::server::comments::clear_reader_cookie(
+        && let Ok(v) = HeaderValue::from_str(&crate::server::readers::clear_reader_cookie(
             svc.config.is_https(),
         ))
     {

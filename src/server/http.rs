@@ -1,8 +1,8 @@
-//! The HTTP application: Leptos routes, server functions, static files and the middleware every
-//! request passes through (same-origin check, caching, compression, security headers).
+//! The HTTP application: the UI's page routes (handed in by the composition root, see
+//! [`Frontend`]), server functions, static files and the middleware every request passes
+//! through (same-origin check, caching, compression, security headers).
 
 use crate::{
-    app::{App, shell},
     model::SiteInfo,
     server::{
         guard,
@@ -19,37 +19,31 @@ use axum::{
     routing::get,
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::{path::Path, sync::Arc};
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
+pub use crate::server::frontend::Frontend;
+
 /// HTML bodies larger than this are streamed without an ETag.
 const ETAG_MAX_BYTES: usize = 4 * 1024 * 1024;
 
-/// Builds the whole application.
-pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+/// Builds the whole application: the server's own routes and middleware around the UI's pages.
+/// Registers the UI's live views, so pushed items render as the pages do.
+pub fn router(state: AppState, frontend: &Frontend) -> Router {
+    state.services.live.set_views(frontend.live);
     let options = state.leptos_options.clone();
     let site_root = options.site_root.to_string();
     let pkg_dir = Path::new(&site_root).join(options.site_pkg_dir.as_ref());
-    let context = {
-        let state = state.clone();
-        move || provide_request_context(&state)
-    };
-    let shell_fn = {
-        let css = state.css_href.clone();
-        move |opts: LeptosOptions| shell(opts, css.clone())
-    };
     let pkg_cache = if options.hash_files {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
     };
 
-    Router::new()
+    let routes = Router::new()
         .merge(crate::server::feeds::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/live/feed", get(crate::server::live::feed_stream))
@@ -98,15 +92,8 @@ pub fn router(state: AppState) -> Router {
         .route_service(
             "/favicon.ico",
             tower_http::services::ServeFile::new(Path::new(&site_root).join("favicon.ico")),
-        )
-        .leptos_routes_with_context(&state, routes, context.clone(), {
-            let shell_fn = shell_fn.clone();
-            move || shell_fn(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell_fn))
+        );
+    (frontend.pages)(routes, &state)
         .layer(middleware::from_fn_with_state(state.clone(), load_flash))
         .layer(middleware::from_fn_with_state(state.clone(), page_caching))
         .layer(middleware::from_fn(guard::require_role))
@@ -133,7 +120,7 @@ async fn load_flash(State(state): State<AppState>, mut req: Request, next: Next)
                 .find(|(k, _)| k == "flash")
                 .map(|(_, v)| v.into_owned())
         })
-        && let Some(flash) = crate::api::forms::flash(&state.services, &token).await
+        && let Some(flash) = crate::server::flash::load(&state.services, &token).await
     {
         req.extensions_mut().insert(flash);
     }
@@ -141,7 +128,7 @@ async fn load_flash(State(state): State<AppState>, mut req: Request, next: Next)
 }
 
 /// Context every page render and server function gets.
-fn provide_request_context(state: &AppState) {
+pub fn provide_request_context(state: &AppState) {
     provide_context(state.services.clone());
     provide_context::<SiteInfo>(state.services.site.clone());
 }

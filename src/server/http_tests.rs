@@ -1,6 +1,6 @@
 //! HTTP-level tests of the reader site through the real router.
 
-use crate::server::testkit::TestApp;
+use crate::testkit::TestApp;
 use axum::http::StatusCode;
 
 fn count(haystack: &str, needle: &str) -> usize {
@@ -486,7 +486,7 @@ mod live {
 
 mod newsletters {
     use super::*;
-    use crate::server::{newsletters as domain, testkit::SmtpSink};
+    use crate::{server::newsletters as domain, testkit::SmtpSink};
 
     #[tokio::test]
     async fn one_click_unsubscribe_accepts_a_mail_providers_post() {
@@ -511,7 +511,10 @@ mod newsletters {
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         assert_eq!(
             svc.store.subscriptions_of(id).await.unwrap(),
-            vec![("tideline".to_owned(), "unsubscribed".to_owned())]
+            vec![(
+                "tideline".to_owned(),
+                crate::model::SubscriptionState::Unsubscribed
+            )]
         );
         // A forged token changes nothing.
         let req = axum::http::Request::post("/newsletters/unsubscribe?token=forged.1.x")

@@ -12,7 +12,7 @@ pub const TICK: std::time::Duration = std::time::Duration::from_secs(5);
 /// Runs one round of periodic work (tests call this directly).
 pub async fn tick(svc: &Services) {
     let now = svc.clock.now();
-    match svc.store.publish_due(now).await {
+    match crate::server::articles::schedule::publish_due(svc).await {
         Ok(ids) if !ids.is_empty() => tracing::info!(?ids, "published scheduled articles"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "scheduled publishing failed"),

@@ -8,8 +8,9 @@
 //! server-function client and a codec into every page (+41 KB brotli measured for the client
 //! alone). Each connection costs one task and a cursor into a shared, bounded ring buffer.
 //!
-//! Ordering and exactly-once display: every change is appended to `live_events` in the same
-//! transaction as the change itself. The sequencer reads the log in id order (woken at once by
+//! Ordering and exactly-once display: every change is appended to the live log in the same
+//! unit of work as the change itself, and ids become visible in order (the rule is written
+//! down in `store/live_log.rs`). The sequencer reads the log in id order (woken at once by
 //! local writes, and every second for writes by other processes sharing the database),
 //! renders each event's payload once and broadcasts it. A connection replays the log after the
 //! reader's last event id, then follows the broadcast, skipping ids it has already sent. A
@@ -17,7 +18,7 @@
 //! slowing anyone else down.
 
 use crate::{
-    model::FeedItem,
+    model::{Channel, CommentView, FeedItem, LiveKind, SiteInfo},
     server::{
         state::{AppState, Services},
         store::LiveEventRecord,
@@ -36,15 +37,13 @@ use std::{
     collections::VecDeque,
     convert::Infallible,
     sync::{
-        Arc, Mutex,
+        Arc, Mutex, OnceLock,
         atomic::{AtomicI64, Ordering},
     },
     time::Duration,
 };
 use tokio::sync::{Notify, broadcast, watch};
 
-/// The News Feed's channel in the event log.
-pub const FEED_CHANNEL: &str = "feed";
 /// Events kept in memory for fan-out and quick replays.
 pub const RING: usize = 1024;
 /// Keep-alive comment interval (below common proxy idle timeouts of 30–60 s).
@@ -56,9 +55,8 @@ pub const RETRY: Duration = Duration::from_millis(1500);
 #[derive(Debug)]
 pub struct LiveEvent {
     pub id: i64,
-    pub channel: String,
-    /// `upsert` or `delete`.
-    pub kind: &'static str,
+    pub channel: Channel,
+    pub kind: LiveKind,
     /// JSON payload.
     pub data: Arc<str>,
 }
@@ -69,6 +67,7 @@ pub struct LiveBus {
     wake: Notify,
     last: AtomicI64,
     recent: Mutex<VecDeque<Arc<LiveEvent>>>,
+    views: OnceLock<LiveViews>,
     shutdown: watch::Receiver<bool>,
     shutdown_tx: watch::Sender<bool>,
     connections: AtomicI64,
@@ -84,10 +83,21 @@ impl LiveBus {
             wake: Notify::new(),
             last: AtomicI64::new(last),
             recent: Mutex::new(VecDeque::with_capacity(RING)),
+            views: OnceLock::new(),
             shutdown,
             shutdown_tx,
             connections: AtomicI64::new(0),
         }
+    }
+
+    /// Registers how live items look (once, at start-up; later calls are ignored).
+    pub fn set_views(&self, views: LiveViews) {
+        let _ = self.views.set(views);
+    }
+
+    /// The registered views, if the UI registered any.
+    pub fn views(&self) -> Option<LiveViews> {
+        self.views.get().copied()
     }
 
     /// Tells the sequencer that new events were logged.
@@ -124,7 +134,7 @@ impl LiveBus {
     }
 
     /// Events after `after` on `channel` still in memory, if the memory reaches back that far.
-    fn recent_after(&self, channel: &str, after: i64) -> Option<Vec<Arc<LiveEvent>>> {
+    fn recent_after(&self, channel: Channel, after: i64) -> Option<Vec<Arc<LiveEvent>>> {
         let r = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         let oldest = r.front().map(|e| e.id)?;
         if after + 1 < oldest {
@@ -139,73 +149,42 @@ impl LiveBus {
     }
 }
 
+/// How live items look on a reader's page: the UI layer registers these at start-up
+/// ([`LiveBus::set_views`]), so pushed items are the same HTML the server renders, while the
+/// domain hands up plain data only.
+#[derive(Clone, Copy)]
+pub struct LiveViews {
+    /// A News Feed item.
+    pub feed_item: fn(&FeedItem, &SiteInfo) -> String,
+    /// A comment (as anyone sees it) under article `article_id`, with the thread depth and
+    /// length limits its reply form needs.
+    pub comment: fn(&CommentView, i64, &SiteInfo, i64, usize) -> String,
+}
+
+/// An event's payload: what to do, and the JSON the page gets.
+pub type Payload = (LiveKind, String);
+
+/// The payload that removes `target` from open pages.
+pub fn gone(target: i64) -> Payload {
+    (
+        LiveKind::Delete,
+        serde_json::json!({ "item": target }).to_string(),
+    )
+}
+
 /// Renders an event's payload from the current state (a deleted item becomes a delete).
+/// Each channel's producer builds its own payload from plain data.
 pub async fn render_event(svc: &Services, rec: &LiveEventRecord) -> Arc<LiveEvent> {
-    let (kind, data) = match rec.channel.as_str() {
-        FEED_CHANNEL => feed_payload(svc, rec).await,
-        c if c.starts_with("comments:") => comment_payload(svc, rec).await,
-        _ => (
-            "delete",
-            serde_json::json!({ "item": rec.target_id }).to_string(),
-        ),
+    let (kind, data) = match rec.channel {
+        Channel::NewsFeed => crate::server::newsfeed::live_payload(svc, rec).await,
+        Channel::Comments(_) => crate::server::comments::live_payload(svc, rec).await,
     };
     Arc::new(LiveEvent {
         id: rec.id,
-        channel: rec.channel.clone(),
+        channel: rec.channel,
         kind,
         data: data.into(),
     })
-}
-
-async fn feed_payload(svc: &Services, rec: &LiveEventRecord) -> (&'static str, String) {
-    let item = match svc.store.feed_item(rec.target_id).await {
-        Ok(Some(item)) if rec.kind == "upsert" && !item.deleted => item,
-        _ => {
-            return (
-                "delete",
-                serde_json::json!({ "item": rec.target_id }).to_string(),
-            );
-        }
-    };
-    ("upsert", feed_item_json(svc, &item))
-}
-
-async fn comment_payload(svc: &Services, rec: &LiveEventRecord) -> (&'static str, String) {
-    let gone = || {
-        (
-            "delete",
-            serde_json::json!({ "item": rec.target_id }).to_string(),
-        )
-    };
-    let Ok(Some(c)) = svc.store.comment(rec.target_id).await else {
-        return gone();
-    };
-    if rec.kind != "upsert" || c.status != "approved" {
-        return gone();
-    }
-    let view = crate::server::comments::public_view(svc, &c);
-    let rules = &svc.config.comments;
-    let Some(html) = render_safely(|| {
-        crate::app::components::comments::render_comment_html(
-            &view,
-            c.article_id,
-            &svc.site,
-            rules.max_depth,
-            rules.max_length,
-        )
-    }) else {
-        return gone();
-    };
-    (
-        "upsert",
-        serde_json::json!({
-            "item": c.id,
-            "parent": c.parent_id,
-            "headline": format!("New comment by {}", c.author),
-            "html": html,
-        })
-        .to_string(),
-    )
 }
 
 /// `GET /live/comments/{article_id}`: an article's live comments.
@@ -217,16 +196,12 @@ pub async fn comments_stream(
 ) -> Response {
     let svc = state.services.clone();
     let after = resume_point(&headers, &params, svc.live.last_id());
-    sse_response(channel_stream(
-        svc,
-        crate::server::comments::channel(article_id),
-        after,
-    ))
+    sse_response(channel_stream(svc, Channel::Comments(article_id), after))
 }
 
-/// Runs a renderer, turning a panic into `None` (logged): one bad item must never stop the
-/// sequencer, which every open page depends on.
-fn render_safely(render: impl FnOnce() -> String) -> Option<String> {
+/// Runs a registered view, turning a panic into `None` (logged): one bad item must never stop
+/// the sequencer, which every open page depends on.
+pub fn render_safely(render: impl FnOnce() -> String) -> Option<String> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(render)) {
         Ok(html) => Some(html),
         Err(_) => {
@@ -234,19 +209,6 @@ fn render_safely(render: impl FnOnce() -> String) -> Option<String> {
             None
         }
     }
-}
-
-/// The JSON a reader's page gets for a new or changed item: the same HTML the server renders.
-pub fn feed_item_json(svc: &Services, item: &FeedItem) -> String {
-    serde_json::json!({
-        "item": item.id,
-        "key": item.key_event,
-        "pinned": item.pinned,
-        "headline": item.headline,
-        "html": render_safely(|| crate::app::components::feed::render_item_html(item, &svc.site))
-            .unwrap_or_default(),
-    })
-    .to_string()
 }
 
 /// Reads the log in order and broadcasts; runs until shutdown.
@@ -298,7 +260,7 @@ pub fn resume_point(headers: &HeaderMap, params: &StreamParams, head: i64) -> i6
 fn sse_event(e: &LiveEvent) -> Event {
     Event::default()
         .id(e.id.to_string())
-        .event(e.kind)
+        .event(e.kind.as_str())
         .data(e.data.as_ref())
 }
 
@@ -315,7 +277,7 @@ impl Drop for ConnGuard {
 }
 
 /// Events on `channel` after `after`, from memory when possible, else from the log.
-async fn replay(svc: &Services, channel: &str, after: i64) -> Vec<Arc<LiveEvent>> {
+async fn replay(svc: &Services, channel: Channel, after: i64) -> Vec<Arc<LiveEvent>> {
     if let Some(events) = svc.live.recent_after(channel, after) {
         return events;
     }
@@ -344,7 +306,7 @@ async fn replay(svc: &Services, channel: &str, after: i64) -> Vec<Arc<LiveEvent>
 /// A live stream for one channel: replay after the resume point, then follow the broadcast.
 pub fn channel_stream(
     svc: Arc<Services>,
-    channel: String,
+    channel: Channel,
     after: i64,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     svc.live.connections.fetch_add(1, Ordering::Relaxed);
@@ -367,7 +329,7 @@ pub fn channel_stream(
         state,
         |(svc, channel, mut rx, mut last, mut queue, first, conn)| async move {
             if first {
-                queue = replay(&svc, &channel, last).await;
+                queue = replay(&svc, channel, last).await;
                 queue.reverse();
             }
             loop {
@@ -388,7 +350,7 @@ pub fn channel_stream(
                     Err(broadcast::error::RecvError::Lagged(missed)) => {
                         // This reader fell behind the ring: resync it from the log.
                         tracing::debug!(missed, "slow live client resynced");
-                        queue = replay(&svc, &channel, last).await;
+                        queue = replay(&svc, channel, last).await;
                         queue.reverse();
                     }
                     Err(broadcast::error::RecvError::Closed) => {
@@ -436,7 +398,7 @@ pub async fn feed_stream(
 ) -> Response {
     let svc = state.services.clone();
     let after = resume_point(&headers, &params, svc.live.last_id());
-    sse_response(channel_stream(svc, FEED_CHANNEL.to_owned(), after))
+    sse_response(channel_stream(svc, Channel::NewsFeed, after))
 }
 
 #[cfg(test)]
@@ -462,19 +424,23 @@ mod tests {
         for id in 1..=3 {
             bus.publish(Arc::new(LiveEvent {
                 id,
-                channel: FEED_CHANNEL.into(),
-                kind: "upsert",
+                channel: Channel::NewsFeed,
+                kind: LiveKind::Upsert,
                 data: "{}".into(),
             }));
         }
         let ids: Vec<i64> = bus
-            .recent_after(FEED_CHANNEL, 1)
+            .recent_after(Channel::NewsFeed, 1)
             .unwrap()
             .iter()
             .map(|e| e.id)
             .collect();
         assert_eq!(ids, vec![2, 3]);
-        assert!(bus.recent_after("comments:1", 0).unwrap().is_empty());
+        assert!(
+            bus.recent_after(Channel::Comments(1), 0)
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(bus.last_id(), 3);
     }
 }

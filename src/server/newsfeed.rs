@@ -1,12 +1,17 @@
 //! The live News Feed's domain: posting, editing, pinning and deleting updates, and the pages
-//! that list them. Every change is logged for live delivery in the same transaction.
+//! that list them. Every change, its live event and its audit entry commit in one unit of work.
 
 use crate::{
-    model::{AppError, ArticleStatus, FeedItem, FeedPage, FieldError, Role, Viewer},
+    model::{
+        AppError, ArticleStatus, AuditAction, AuditTarget, FeedItem, FeedPage, FieldError,
+        LiveKind, Role, Viewer,
+    },
     server::{
-        editorial::{audit, parse_tags},
+        articles::parse_tags,
+        audit,
+        live::{Payload, gone, render_safely},
         state::Services,
-        store::{FeedItemWrite, FeedQuery, StoreError},
+        store::{FeedItemWrite, FeedQuery, LiveEventRecord, StoreError, Tx},
         text::{one_line, render_markdown_limited},
     },
 };
@@ -65,7 +70,8 @@ fn err(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
-async fn to_write(svc: &Services, form: &FeedItemForm) -> Result<FeedItemWrite, AppError> {
+/// Checks the form and prepares the write (creating its tags) inside the unit of work `tx`.
+async fn to_write(tx: &dyn Tx, form: &FeedItemForm) -> Result<FeedItemWrite, AppError> {
     let mut errors = Vec::new();
     let headline = one_line(&form.headline);
     let n = headline.chars().count();
@@ -86,7 +92,7 @@ async fn to_write(svc: &Services, form: &FeedItemForm) -> Result<FeedItemWrite, 
     }
     let article_id = match form.article.trim() {
         "" => None,
-        slug => match svc.store.article_by_slug(slug).await? {
+        slug => match tx.article_by_slug(slug).await? {
             Some(a) if a.status == ArticleStatus::Published => Some(a.id),
             _ => {
                 errors.push(err(
@@ -99,13 +105,7 @@ async fn to_write(svc: &Services, form: &FeedItemForm) -> Result<FeedItemWrite, 
     };
     let section_id = match form.section.trim() {
         "" => None,
-        slug => match svc
-            .store
-            .sections()
-            .await?
-            .into_iter()
-            .find(|s| s.slug == slug)
-        {
+        slug => match tx.sections().await?.into_iter().find(|s| s.slug == slug) {
             Some(s) => Some(s.id),
             None => {
                 errors.push(err("section", "Choose a section."));
@@ -125,7 +125,7 @@ async fn to_write(svc: &Services, form: &FeedItemForm) -> Result<FeedItemWrite, 
     }
     let mut tag_ids = Vec::new();
     for (slug, name) in &tags {
-        tag_ids.push(svc.store.ensure_tag(slug, name).await?);
+        tag_ids.push(tx.ensure_tag(slug, name).await?);
     }
     let body = render_markdown_limited(&form.body);
     Ok(FeedItemWrite {
@@ -141,43 +141,56 @@ async fn to_write(svc: &Services, form: &FeedItemForm) -> Result<FeedItemWrite, 
     })
 }
 
-fn require_editor(viewer: &Viewer) -> Result<(), AppError> {
-    if viewer.can(Role::Editor) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// Posts a new update or saves an edit; returns the item id.
 pub async fn post(svc: &Services, viewer: &Viewer, form: FeedItemForm) -> Result<i64, AppError> {
-    require_editor(viewer)?;
-    let write = to_write(svc, &form).await?;
+    viewer.require(Role::Editor)?;
     let now = svc.clock.now();
-    let id = match form.id {
+    let tx = svc.store.begin().await?;
+    let write = to_write(&*tx, &form).await?;
+    let (id, action) = match form.id {
         None => {
-            let (id, _) = svc
-                .store
+            let (id, _) = tx
                 .create_feed_item(&write, (viewer.user_id, &viewer.name), now)
                 .await?;
-            id
+            (id, AuditAction::FeedPost)
         }
         Some(id) => {
-            svc.store.update_feed_item(id, &write, now).await?;
-            id
+            tx.update_feed_item(id, &write, now).await?;
+            (id, AuditAction::FeedEdit)
         }
     };
+    audit::record(
+        svc,
+        &*tx,
+        viewer,
+        action,
+        (AuditTarget::FeedItem, Some(id)),
+        write.headline.clone(),
+    )
+    .await?;
+    tx.commit().await?;
     svc.live.wake();
     Ok(id)
 }
 
 /// Deletes an update (readers' pages remove it live).
 pub async fn delete(svc: &Services, viewer: &Viewer, id: i64) -> Result<(), AppError> {
-    require_editor(viewer)?;
-    let item = svc.store.feed_item(id).await?.ok_or(AppError::NotFound)?;
-    svc.store.delete_feed_item(id, svc.clock.now()).await?;
+    viewer.require(Role::Editor)?;
+    let tx = svc.store.begin().await?;
+    let item = tx.feed_item(id).await?.ok_or(AppError::NotFound)?;
+    tx.delete_feed_item(id, svc.clock.now()).await?;
+    audit::record(
+        svc,
+        &*tx,
+        viewer,
+        AuditAction::Delete,
+        (AuditTarget::FeedItem, Some(id)),
+        item.headline,
+    )
+    .await?;
+    tx.commit().await?;
     svc.live.wake();
-    audit(svc, viewer, "delete", "feed_item", Some(id), item.headline).await
+    Ok(())
 }
 
 /// Pins or unpins an update.
@@ -187,35 +200,74 @@ pub async fn set_pinned(
     id: i64,
     pinned: bool,
 ) -> Result<(), AppError> {
-    require_editor(viewer)?;
-    let item = svc
-        .store
+    viewer.require(Role::Editor)?;
+    let tx = svc.store.begin().await?;
+    let item = tx
         .feed_item(id)
         .await?
         .filter(|i| !i.deleted)
         .ok_or(AppError::NotFound)?;
-    let form = form_of(&item, svc).await?;
-    let mut write = to_write(svc, &FeedItemForm { pinned, ..form }).await?;
+    let form = form_of(&item);
+    let mut write = to_write(&*tx, &FeedItemForm { pinned, ..form }).await?;
     write.pinned = pinned;
-    svc.store
-        .update_feed_item(id, &write, svc.clock.now())
+    tx.update_feed_item(id, &write, svc.clock.now())
         .await
         .map_err(|e| match e {
             StoreError::NotFound => AppError::NotFound,
             other => other.into(),
         })?;
+    audit::record(
+        svc,
+        &*tx,
+        viewer,
+        if pinned {
+            AuditAction::FeedPin
+        } else {
+            AuditAction::FeedUnpin
+        },
+        (AuditTarget::FeedItem, Some(id)),
+        item.headline,
+    )
+    .await?;
+    tx.commit().await?;
     svc.live.wake();
     Ok(())
 }
 
+/// The live payload of a News Feed event: the item as readers see it, or its removal.
+pub async fn live_payload(svc: &Services, rec: &LiveEventRecord) -> Payload {
+    match svc.store.feed_item(rec.target_id).await {
+        Ok(Some(item)) if rec.kind == LiveKind::Upsert && !item.deleted => {
+            (LiveKind::Upsert, item_json(svc, &item))
+        }
+        _ => gone(rec.target_id),
+    }
+}
+
+/// The JSON a reader's page gets for a new or changed item: the same HTML the server renders.
+pub fn item_json(svc: &Services, item: &FeedItem) -> String {
+    let html = svc
+        .live
+        .views()
+        .and_then(|v| render_safely(|| (v.feed_item)(item, &svc.site)))
+        .unwrap_or_default();
+    serde_json::json!({
+        "item": item.id,
+        "key": item.key_event,
+        "pinned": item.pinned,
+        "headline": item.headline,
+        "html": html,
+    })
+    .to_string()
+}
+
 /// The composer form for an existing item.
-pub async fn form_of(item: &FeedItem, svc: &Services) -> Result<FeedItemForm, AppError> {
+pub fn form_of(item: &FeedItem) -> FeedItemForm {
     let article = match &item.article {
         Some(a) => a.href.rsplit('/').next().unwrap_or_default().to_owned(),
         None => String::new(),
     };
-    let _ = svc;
-    Ok(FeedItemForm {
+    FeedItemForm {
         id: Some(item.id),
         headline: item.headline.clone(),
         body: item.body_md.clone(),
@@ -234,7 +286,7 @@ pub async fn form_of(item: &FeedItem, svc: &Services) -> Result<FeedItemForm, Ap
         key_event: item.key_event,
         pinned: item.pinned,
         breaking: item.breaking,
-    })
+    }
 }
 
 /// A page of the feed: the newest items, or those before `before`.

@@ -157,7 +157,7 @@ pub async fn article_page(
     slug: &str,
     is_staff: bool,
     reader: Option<crate::model::ReaderInfo>,
-    comments: (&str, u32, Option<i64>),
+    comments: (crate::model::CommentSort, u32, Option<i64>),
 ) -> Result<ArticleLookup, AppError> {
     let Some(article) = svc.store.article_by_slug(slug).await? else {
         return match svc.store.slug_redirect(slug).await? {

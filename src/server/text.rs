@@ -154,7 +154,12 @@ pub fn count_words(text: &str) -> u32 {
         .count() as u32
 }
 
-pub use crate::app::format::escape_html;
+pub use crate::model::text::{escape_html, local_path};
+
+/// What makes two comments "the same" for the duplicate rule: a hash of the lower-cased text.
+pub fn fingerprint(body: &str) -> String {
+    crate::server::crypto::sha256_hex(&body.to_lowercase())
+}
 
 /// A URL slug from any text: transliterated to ASCII, lower case, words joined by hyphens,
 /// at most `max` characters, cut at a word boundary.

@@ -1,7 +1,7 @@
 //! Article cards, bylines, times and figures.
 
 use crate::{
-    app::format,
+    model::text as format,
     model::{ArticleCard, AuthorRef, Hero, SiteInfo},
 };
 use chrono::{DateTime, Utc};

@@ -2,6 +2,7 @@
 //! edit panels are `<details>`, every action is a server-function form. With JavaScript, the
 //! same forms answer in place and new comments arrive live.
 
+use crate::model::{CommentSort, CommentStatus};
 use crate::{
     api::{
         account::SendLink,
@@ -129,7 +130,7 @@ pub fn CommentItem(
                     " " <TimeTag at=c.created_at />
                     {c.edited.then(|| view! { <span class="comment__edited">" (edited)"</span> })}
                     {c.featured.then(|| view! { <span class="flag flag--key">"Staff pick"</span> })}
-                    {(c.status == "pending").then(|| view! { <span class="flag flag--pinned">"Awaiting moderation"</span> })}
+                    {(c.status == CommentStatus::Pending).then(|| view! { <span class="flag flag--pinned">"Awaiting moderation"</span> })}
                 </p>
                 <div class="comment__body" inner_html=c.body_html.clone()></div>
                 <div class="comment__actions">
@@ -192,7 +193,7 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
     let who = match &s.reader {
         Some(r) if r.banned => view! { <p class="comments__who">"You can no longer comment here."</p> }.into_any(),
         Some(r) if r.display_name.is_empty() => view! {
-            <p class="comments__who">"Choose the name shown with your comments on " <a href=format!("/account?next={}", crate::app::format::url_encode(&next))>"your account page"</a> "."</p>
+            <p class="comments__who">"Choose the name shown with your comments on " <a href=format!("/account?next={}", crate::model::text::url_encode(&next))>"your account page"</a> "."</p>
         }.into_any(),
         Some(r) => view! {
             <p class="comments__who">"Commenting as " <strong>{r.display_name.clone()}</strong> " · " <a href="/account">"Account"</a></p>
@@ -231,9 +232,9 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
         }
     });
     let sorts = [
-        ("oldest", "Oldest"),
-        ("newest", "Newest"),
-        ("replies", "Most replied"),
+        (CommentSort::Oldest, "Oldest"),
+        (CommentSort::Newest, "Newest"),
+        (CommentSort::Replies, "Most replied"),
     ]
     .into_iter()
     .map(|(key, label)| {
@@ -272,12 +273,16 @@ pub fn Comments(section: CommentsSection) -> impl IntoView {
     });
     let stream = format!("/live/comments/{}", s.article_id);
     // New comments go where this ordering puts them, or are counted behind a link.
-    let insert = match (s.thread, s.sort.as_str()) {
-        (None, "newest") if s.page == 1 => "top",
-        (None, "oldest") if s.page == s.pages => "bottom",
+    let insert = match (s.thread, s.sort) {
+        (None, CommentSort::Newest) if s.page == 1 => "top",
+        (None, CommentSort::Oldest) if s.page == s.pages => "bottom",
         _ => "elsewhere",
     };
-    let more_href = format!("{}?comments=newest#comments", s.article_path);
+    let more_href = format!(
+        "{}?comments={}#comments",
+        s.article_path,
+        CommentSort::Newest
+    );
     view! {
         <section class="comments" id="comments" aria-labelledby="comments-h" data-article=s.article_id>
             <h2 id="comments-h">{format!("Comments ({})", s.total)}</h2>

@@ -1,7 +1,8 @@
 //! News Feed items: one markup for the server render and for live pushes.
 
 use crate::{
-    app::{components::cards::site_tz, format, islands::live::LiveFeed},
+    app::{components::cards::site_tz, islands::live::LiveFeed},
+    model::text as format,
     model::{FeedItem, FeedPage},
 };
 use leptos::prelude::*;

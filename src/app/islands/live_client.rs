@@ -1,6 +1,7 @@
 //! Browser behaviour of the live list: an `EventSource` that resumes from the last event it
 //! saw, in-place updates, a queue while the reader is scrolled away or paused, local times.
 
+use crate::model::LiveKind;
 use js_sys::{JSON, Reflect};
 use std::{cell::RefCell, rc::Rc};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
@@ -222,7 +223,7 @@ fn connect(shared: &Shared) {
         return;
     };
     let mut closures = Vec::new();
-    for kind in ["upsert", "delete"] {
+    for kind in LiveKind::ALL.iter().copied() {
         let s = shared.clone();
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let Ok(data) = JSON::parse(&ev.data().as_string().unwrap_or_default()) else {
@@ -236,13 +237,13 @@ fn connect(shared: &Shared) {
                 l.last = id;
             }
             l.backoff_ms = 1000;
-            if kind == "upsert" {
-                on_upsert(&mut l, &data);
-            } else {
-                on_delete(&mut l, &data);
+            match kind {
+                LiveKind::Upsert => on_upsert(&mut l, &data),
+                LiveKind::Delete => on_delete(&mut l, &data),
             }
         });
-        let _ = source.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+        let _ = source
+            .add_event_listener_with_callback(kind.as_str(), handler.as_ref().unchecked_ref());
         closures.push(handler);
     }
     let s = shared.clone();

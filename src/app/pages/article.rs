@@ -1,5 +1,6 @@
 //! The article page.
 
+use crate::model::text as format;
 use crate::{
     api::reader::get_article,
     app::{
@@ -10,7 +11,6 @@ use crate::{
             rails::{MoreNews, SideRails},
             seo::{JsonLd, PageMeta},
         },
-        format,
         http::redirect_permanent,
         pages::{load_page, query_param, route_param},
     },

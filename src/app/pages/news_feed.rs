@@ -1,6 +1,7 @@
 //! `/news-feed` (live, paginated with `?before=ID`, `?key=1` for key events) and
 //! `/news-feed/{id}` (an update's permalink).
 
+use crate::model::text as format;
 use crate::{
     api::live::{get_feed_item, news_feed},
     app::{
@@ -9,7 +10,6 @@ use crate::{
             feed::LiveList,
             seo::{JsonLd, PageMeta},
         },
-        format,
         pages::{load_page, query_param, route_param},
     },
     model::{FeedItem, FeedPage, SiteInfo},

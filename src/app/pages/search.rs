@@ -60,7 +60,7 @@ fn SearchView(results: Results) -> impl IntoView {
             }
         })
         .collect_view();
-    let base = format!("/search?q={}", crate::app::format::url_encode(&q));
+    let base = format!("/search?q={}", crate::model::text::url_encode(&q));
     view! {
         <PageMeta title=if q.is_empty() { "Search".to_owned() } else { format!("Search: {q}") }
             description="Search every story published by the newsroom.".to_owned()

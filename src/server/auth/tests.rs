@@ -1,5 +1,5 @@
 use super::*;
-use crate::server::testkit::TestApp;
+use crate::testkit::TestApp;
 
 #[tokio::test]
 async fn passwords_hash_and_verify_off_the_runtime() {

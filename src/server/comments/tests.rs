@@ -1,7 +1,12 @@
+use super::body::{contains_word, count_links, render_body};
 use super::*;
-use crate::server::{
-    state::Clock,
-    store::Listing,
+use crate::model::{
+    Article, AuditAction, CommentMode, CommentSort, CommentStatus, CommentView, LiveKind,
+    ModerationAction, ModerationTab, ReaderInfo, Role,
+};
+use crate::server::{readers::*, store::NewComment};
+use crate::{
+    server::{state::Clock, store::Listing},
     testkit::{SmtpSink, TestApp},
 };
 
@@ -50,17 +55,19 @@ async fn trusted(app: &TestApp, email: &str, name: &str) -> ReaderInfo {
     else {
         panic!("a new commenter's first comment is held");
     };
-    moderate(svc, &editor, id, "approve").await.unwrap();
+    moderate(svc, &editor, id, ModerationAction::Approve)
+        .await
+        .unwrap();
     r
 }
 
 async fn events(svc: &Services, article_id: i64) -> Vec<(String, i64)> {
     svc.store
-        .live_events_after(&channel(article_id), 0, 100)
+        .live_events_after(channel(article_id), 0, 100)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.kind, e.target_id))
+        .map(|e| (e.kind.as_str().to_owned(), e.target_id))
         .collect()
 }
 
@@ -194,25 +201,29 @@ async fn new_commenters_wait_for_a_moderator_then_are_trusted() {
         panic!("held");
     };
     // The author sees it (marked as waiting); others do not; nothing went live.
-    let mine = section(svc, &a, Some(r.clone()), "oldest", 1)
+    let mine = section(svc, &a, Some(r.clone()), CommentSort::Oldest, 1)
         .await
         .unwrap();
     assert_eq!(mine.threads.len(), 1);
-    assert_eq!(mine.threads[0].status, "pending");
-    let theirs = section(svc, &a, Some(other.clone()), "oldest", 1)
+    assert_eq!(mine.threads[0].status, CommentStatus::Pending);
+    let theirs = section(svc, &a, Some(other.clone()), CommentSort::Oldest, 1)
         .await
         .unwrap();
     assert!(theirs.threads.is_empty());
     assert_eq!(theirs.total, 0);
     assert!(events(svc, a.id).await.is_empty());
-    let q = queue(svc, editor.clone(), "pending").await.unwrap();
+    let q = queue(svc, editor.clone(), ModerationTab::Pending)
+        .await
+        .unwrap();
     assert_eq!(q.items.len(), 1);
     assert_eq!(q.items[0].held_reason, "new commenter");
 
     // Approval publishes it live and makes the author trusted.
-    moderate(svc, &editor, first, "approve").await.unwrap();
+    moderate(svc, &editor, first, ModerationAction::Approve)
+        .await
+        .unwrap();
     assert_eq!(events(svc, a.id).await, vec![("upsert".into(), first)]);
-    let theirs = section(svc, &a, Some(other.clone()), "oldest", 1)
+    let theirs = section(svc, &a, Some(other.clone()), CommentSort::Oldest, 1)
         .await
         .unwrap();
     assert_eq!(theirs.total, 1);
@@ -234,7 +245,7 @@ async fn new_commenters_wait_for_a_moderator_then_are_trusted() {
     let (log, _) = svc.store.audit_log(50, 0).await.unwrap();
     assert!(
         log.iter()
-            .any(|e| e.action == "comment_approve" && e.target_id == Some(first))
+            .any(|e| e.action == AuditAction::CommentApprove && e.target_id == Some(first))
     );
 }
 
@@ -410,7 +421,9 @@ async fn threads_nest_to_the_depth_limit_and_count_replies() {
         assert_eq!(c.depth, (i as i64).min(max), "comment {i}");
         assert_eq!(c.root_id, root);
     }
-    let s = section(svc, &a, None, "oldest", 1).await.unwrap();
+    let s = section(svc, &a, None, CommentSort::Oldest, 1)
+        .await
+        .unwrap();
     let thread = s.threads.iter().find(|t| t.id == root).unwrap();
     assert_eq!(thread.reply_count, max + 2);
     // Walk down the nested replies: depth stops at the limit, the extra ones are siblings.
@@ -454,7 +467,7 @@ async fn sorting_and_pagination() {
                     reader_id: r.id,
                     body: format!("Comment {i}"),
                     body_hash: format!("h{i}"),
-                    status: "approved",
+                    status: CommentStatus::Approved,
                     held_reason: String::new(),
                     ip_hash: String::new(),
                 },
@@ -470,28 +483,37 @@ async fn sorting_and_pagination() {
     post(svc, &r, a.id, Some(ids[10]), "A reply.", "", IP)
         .await
         .unwrap();
-    let oldest = section(svc, &a, None, "oldest", 1).await.unwrap();
+    let oldest = section(svc, &a, None, CommentSort::Oldest, 1)
+        .await
+        .unwrap();
     // The trusted() greeting comment is the oldest of all.
     assert_eq!(oldest.threads.len(), PER_PAGE as usize);
     assert_eq!(oldest.pages, 2);
     assert_eq!(oldest.threads[1].id, ids[0]);
-    let page2 = section(svc, &a, None, "oldest", 2).await.unwrap();
+    let page2 = section(svc, &a, None, CommentSort::Oldest, 2)
+        .await
+        .unwrap();
     assert_eq!(page2.threads.len(), 6);
     assert_eq!(page2.threads.last().unwrap().id, *ids.last().unwrap());
-    let newest = section(svc, &a, None, "newest", 1).await.unwrap();
+    let newest = section(svc, &a, None, CommentSort::Newest, 1)
+        .await
+        .unwrap();
     assert_eq!(newest.threads[0].id, *ids.last().unwrap());
-    let replied = section(svc, &a, None, "replies", 1).await.unwrap();
+    let replied = section(svc, &a, None, CommentSort::Replies, 1)
+        .await
+        .unwrap();
     assert_eq!(replied.threads[0].id, ids[10]);
     // Staff picks come first in every order.
-    moderate(svc, &editor, ids[3], "feature").await.unwrap();
-    let newest = section(svc, &a, None, "newest", 1).await.unwrap();
+    moderate(svc, &editor, ids[3], ModerationAction::Feature)
+        .await
+        .unwrap();
+    let newest = section(svc, &a, None, CommentSort::Newest, 1)
+        .await
+        .unwrap();
     assert_eq!(newest.threads[0].id, ids[3]);
     assert!(newest.threads[0].featured);
-    // Unknown sorts fall back to oldest.
-    assert_eq!(
-        section(svc, &a, None, "'; DROP", 1).await.unwrap().sort,
-        "oldest"
-    );
+    // Unknown sorts never reach the domain: parsing refuses them.
+    assert!("'; DROP".parse::<CommentSort>().is_err());
     // Article cards count approved comments.
     let (cards, _) = svc.store.published(Listing::Latest, 5, 0).await.unwrap();
     let card = cards.iter().find(|c| c.id == a.id).unwrap();
@@ -512,19 +534,19 @@ async fn authors_edit_briefly_and_delete_their_own_comments_only() {
         panic!()
     };
     assert!(matches!(
-        edit(svc, &mallory, id, "Hijacked.").await,
+        edit(svc, &mallory, id, "Hijacked.", IP).await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
         delete(svc, &mallory, id).await,
         Err(AppError::Forbidden)
     ));
-    assert!(edit(svc, &r, id, "Hi, you scumbag").await.is_err());
-    edit(svc, &r, id, "The typo, fixed.").await.unwrap();
+    assert!(edit(svc, &r, id, "Hi, you scumbag", IP).await.is_err());
+    edit(svc, &r, id, "The typo, fixed.", IP).await.unwrap();
     let c = svc.store.comment(id).await.unwrap().unwrap();
     assert_eq!(c.body, "The typo, fixed.");
     assert!(c.edited_at.is_some());
-    let view = section(svc, &a, Some(r.clone()), "newest", 1)
+    let view = section(svc, &a, Some(r.clone()), CommentSort::Newest, 1)
         .await
         .unwrap();
     let mine = view.threads.iter().find(|t| t.id == id).unwrap();
@@ -534,16 +556,18 @@ async fn authors_edit_briefly_and_delete_their_own_comments_only() {
         svc.config.comments.edit_window_minutes + 1,
     ));
     assert!(matches!(
-        edit(svc, &r, id, "Too late.").await,
+        edit(svc, &r, id, "Too late.", IP).await,
         Err(AppError::Conflict(_))
     ));
-    let view = section(svc, &a, Some(r.clone()), "newest", 1)
+    let view = section(svc, &a, Some(r.clone()), CommentSort::Newest, 1)
         .await
         .unwrap();
     assert!(!view.threads.iter().find(|t| t.id == id).unwrap().editable);
 
     delete(svc, &r, id).await.unwrap();
-    let after = section(svc, &a, None, "newest", 1).await.unwrap();
+    let after = section(svc, &a, None, CommentSort::Newest, 1)
+        .await
+        .unwrap();
     assert!(after.threads.iter().all(|t| t.id != id));
     let ev = events(svc, a.id).await;
     assert_eq!(ev.last().unwrap(), &("delete".to_owned(), id));
@@ -574,35 +598,41 @@ async fn reports_reach_the_queue_and_moderators_act_on_them() {
     // The same reporter twice counts once.
     report(svc, None, IP, id, "abuse").await.unwrap();
     report(svc, None, IP, kept, "spam").await.unwrap();
-    let q = queue(svc, editor.clone(), "reported").await.unwrap();
+    let q = queue(svc, editor.clone(), ModerationTab::Reported)
+        .await
+        .unwrap();
     assert_eq!(q.reported, 2);
     let item = q.items.iter().find(|i| i.id == id).unwrap();
     assert_eq!(item.reports.len(), 1);
 
     // Writers cannot moderate.
     assert!(matches!(
-        queue(svc, writer.clone(), "pending").await,
+        queue(svc, writer.clone(), ModerationTab::Pending).await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
-        moderate(svc, &writer, id, "approve").await,
+        moderate(svc, &writer, id, ModerationAction::Approve).await,
         Err(AppError::Forbidden)
     ));
-    assert!(moderate(svc, &editor, id, "burn").await.is_err());
+    assert!("burn".parse::<ModerationAction>().is_err());
 
-    moderate(svc, &editor, kept, "dismiss").await.unwrap();
-    moderate(svc, &editor, id, "ban").await.unwrap();
+    moderate(svc, &editor, kept, ModerationAction::Dismiss)
+        .await
+        .unwrap();
+    moderate(svc, &editor, id, ModerationAction::Ban)
+        .await
+        .unwrap();
     assert!(svc.store.reader(troll.id).await.unwrap().unwrap().banned);
     assert_eq!(
         svc.store.comment(id).await.unwrap().unwrap().status,
-        "rejected"
+        CommentStatus::Rejected
     );
     assert_eq!(
         svc.store.comment(kept).await.unwrap().unwrap().status,
-        "approved"
+        CommentStatus::Approved
     );
     assert_eq!(
-        queue(svc, editor.clone(), "reported")
+        queue(svc, editor.clone(), ModerationTab::Reported)
             .await
             .unwrap()
             .reported,
@@ -618,8 +648,8 @@ async fn reports_reach_the_queue_and_moderators_act_on_them() {
         Err(AppError::Forbidden)
     ));
     let (log, _) = svc.store.audit_log(50, 0).await.unwrap();
-    assert!(log.iter().any(|e| e.action == "comment_ban"));
-    assert!(log.iter().any(|e| e.action == "comment_dismiss"));
+    assert!(log.iter().any(|e| e.action == AuditAction::CommentBan));
+    assert!(log.iter().any(|e| e.action == AuditAction::CommentDismiss));
 }
 
 #[test]
@@ -664,7 +694,7 @@ async fn over_http_scripts_are_inert_and_cross_site_posts_change_nothing() {
     let form = format!(
         "article_id={}&form=comment-new&website=&body={}",
         a.id,
-        crate::server::testkit::form_value(payload)
+        crate::testkit::form_value(payload)
     );
 
     // Without a reader session: refused, nothing stored.
@@ -725,7 +755,7 @@ async fn approved_comments_are_pushed_as_rendered_html_with_plain_forms() {
         .unwrap();
     let records = svc
         .store
-        .live_events_after(&channel(a.id), 0, 100)
+        .live_events_after(channel(a.id), 0, 100)
         .await
         .unwrap();
     let mut seen = Vec::new();
@@ -745,7 +775,7 @@ async fn approved_comments_are_pushed_as_rendered_html_with_plain_forms() {
         assert!(html.contains("action=\"/api/comments/report\""), "{html}");
     }
     let last_two = &seen[seen.len() - 2..];
-    assert_eq!(last_two[0].0, "upsert");
+    assert_eq!(last_two[0].0, LiveKind::Upsert);
     assert_eq!(last_two[0].1, parent);
     assert_eq!(last_two[1].2, Some(parent), "the reply names its parent");
     let ev = crate::server::live::render_event(svc, records.last().unwrap()).await;
@@ -760,9 +790,11 @@ async fn approved_comments_are_pushed_as_rendered_html_with_plain_forms() {
 
     // A rejected comment is pushed as a removal.
     let editor = app.staff(Role::Editor).await;
-    moderate(svc, &editor, parent, "reject").await.unwrap();
+    moderate(svc, &editor, parent, ModerationAction::Reject)
+        .await
+        .unwrap();
     let ev = crate::server::live::render_event(svc, first).await;
-    assert_eq!(ev.kind, "delete");
+    assert_eq!(ev.kind, LiveKind::Delete);
 }
 
 #[tokio::test]
@@ -800,7 +832,9 @@ async fn long_threads_show_their_first_replies_and_open_on_their_own() {
     fn count(v: &CommentView) -> usize {
         v.replies.iter().map(|r| 1 + count(r)).sum()
     }
-    let list = section(svc, &a, None, "newest", 1).await.unwrap();
+    let list = section(svc, &a, None, CommentSort::Newest, 1)
+        .await
+        .unwrap();
     let t = list.threads.iter().find(|t| t.id == root).unwrap();
     assert_eq!(count(t), REPLIES_SHOWN as usize, "the first replies only");
     assert_eq!(t.more_replies, 3);

@@ -1,7 +1,7 @@
 //! Feeds and sitemaps, parsed with a real XML parser.
 
 use super::*;
-use crate::server::testkit::TestApp;
+use crate::testkit::TestApp;
 use axum::http::StatusCode;
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";

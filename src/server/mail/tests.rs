@@ -1,5 +1,5 @@
 use super::*;
-use crate::server::testkit::{SmtpSink, test_config};
+use crate::testkit::{SmtpSink, test_config};
 
 fn mailer_for(sink: &SmtpSink) -> Mailer {
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,5 @@
 use super::*;
-use crate::server::testkit::TestApp;
+use crate::testkit::TestApp;
 
 async fn editor(app: &TestApp) -> Viewer {
     app.staff(Role::Editor).await
@@ -27,7 +27,7 @@ async fn posting_editing_and_deleting_are_logged_in_order() {
     let events = app
         .svc
         .store
-        .live_events_after("feed", head, 10)
+        .live_events_after(crate::model::Channel::NewsFeed, head, 10)
         .await
         .unwrap();
     let kinds: Vec<_> = events

@@ -1,8 +1,11 @@
 use super::*;
-use crate::server::{
-    state::Clock,
+use crate::model::{Role, SubscriptionState};
+use crate::server::{email::INVALID_EMAIL, store::Listing};
+use crate::{
+    server::state::Clock,
     testkit::{SmtpSink, TestApp},
 };
+use std::collections::HashMap;
 
 async fn app_with_sink(sink: &SmtpSink) -> TestApp {
     let extra = sink.config();
@@ -147,8 +150,8 @@ async fn unsubscribe_links_and_preferences_work_without_an_account() {
     assert_eq!(
         subs,
         vec![
-            ("morning-briefing".into(), "confirmed".into()),
-            ("tideline".into(), "unsubscribed".into())
+            ("morning-briefing".into(), SubscriptionState::Confirmed),
+            ("tideline".into(), SubscriptionState::Unsubscribed)
         ]
     );
     let token = preferences_token(svc, id);
@@ -169,8 +172,8 @@ async fn unsubscribe_links_and_preferences_work_without_an_account() {
         .unwrap()
         .into_iter()
         .collect();
-    assert_eq!(subs["weekly-digest"], "confirmed");
-    assert_eq!(subs["morning-briefing"], "unsubscribed");
+    assert_eq!(subs["weekly-digest"], SubscriptionState::Confirmed);
+    assert_eq!(subs["morning-briefing"], SubscriptionState::Unsubscribed);
     unsubscribe_all(svc, &token).await.unwrap();
     assert!(
         svc.store
@@ -178,7 +181,7 @@ async fn unsubscribe_links_and_preferences_work_without_an_account() {
             .await
             .unwrap()
             .iter()
-            .all(|(_, s)| s == "unsubscribed")
+            .all(|(_, s)| *s == SubscriptionState::Unsubscribed)
     );
     // A forged or reused-for-another-purpose token is refused.
     assert!(one_click(svc, &token).await.is_err());

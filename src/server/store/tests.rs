@@ -5,7 +5,7 @@ use crate::{
     model::ArticleStatus,
     server::{config::is_slug, text::render_markdown},
 };
-use chrono::{Duration, TimeZone};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 
 async fn temp_store() -> (tempfile::TempDir, SharedStore) {
     let dir = tempfile::tempdir().unwrap();

@@ -34,8 +34,8 @@ fn Log(page: AuditPage) -> impl IntoView {
                 <tr>
                     <td><TimeTag at=e.created_at /></td>
                     <td>{e.actor_name.clone()}</td>
-                    <td>{e.action.replace('_', " ")}</td>
-                    <td>{e.target_type.clone()}</td>
+                    <td>{e.action.label()}</td>
+                    <td>{e.target_type.as_str().replace('_', " ")}</td>
                     <td>{target}</td>
                 </tr>
             }

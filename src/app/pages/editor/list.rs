@@ -1,11 +1,11 @@
 //! `/editor`: every article, filtered by status, section, author and text.
 
 use super::{EditorShell, StatusBadge};
+use crate::model::text::url_encode;
 use crate::{
     api::editor::article_list,
     app::{
         components::{cards::TimeTag, pagination::Pagination, seo::PageMeta},
-        format::url_encode,
         pages::{load_page, page_param, query_param as q},
     },
     model::{ArticleListPage, ArticleStatus},

@@ -1,6 +1,7 @@
 //! `/editor/moderation`: comments waiting for a decision, and reported ones.
 
 use super::EditorShell;
+use crate::model::{CommentStatus, ModerationTab};
 use crate::{
     api::comments::{Moderate, moderation},
     app::{
@@ -26,7 +27,7 @@ pub fn Moderation() -> impl IntoView {
 
 #[component]
 fn QueueView(page: ModerationPage) -> impl IntoView {
-    let reported = page.tab == "reported";
+    let reported = page.tab == ModerationTab::Reported;
     let items = page
         .items
         .clone()
@@ -42,7 +43,7 @@ fn QueueView(page: ModerationPage) -> impl IntoView {
             let feature = if i.featured { ("unfeature", "Unfeature") } else { ("feature", "Feature as staff pick") };
             let buttons = actions
                 .into_iter()
-                .chain((i.status == "approved").then_some(feature))
+                .chain((i.status == CommentStatus::Approved).then_some(feature))
                 .map(|(action, text)| {
                     view! { <button type="submit" name="action" value=action class="button--small">{text}</button> }
                 })

@@ -183,7 +183,10 @@ impl SqliteStore {
             sep.push_bind(c.id);
         }
         qb.push(") ORDER BY aa.article_id, aa.position");
-        let rows: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<(i64, String, String)> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         let mut by_article: HashMap<i64, Vec<AuthorRef>> = HashMap::new();
         for (id, slug, name) in rows {
             by_article
@@ -203,7 +206,7 @@ impl SqliteStore {
              WHERE at.article_id = $1 ORDER BY at.position",
         )
         .bind(row.id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let authors: Vec<AuthorRow> = sqlx::query_as(concat!(
             "SELECT ",
@@ -213,7 +216,7 @@ impl SqliteStore {
               WHERE aa.article_id = $1 ORDER BY aa.position"
         ))
         .bind(row.id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(Article {
             id: row.id,
@@ -435,7 +438,7 @@ impl ArticleStore for SqliteStore {
             "{ARTICLE_SELECT} WHERE a.slug = $1"
         )))
         .bind(slug)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         match row {
             Some(r) => Ok(Some(self.load_article(r).await?)),
@@ -448,7 +451,7 @@ impl ArticleStore for SqliteStore {
             "{ARTICLE_SELECT} WHERE a.id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         match row {
             Some(r) => Ok(Some(self.load_article(r).await?)),
@@ -462,7 +465,7 @@ impl ArticleStore for SqliteStore {
              JOIN sections s ON s.id = a.section_id WHERE r.old_slug = $1",
         )
         .bind(old_slug)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(row.map(|(section_slug, slug)| SlugRedirect { section_slug, slug }))
     }
@@ -480,13 +483,19 @@ impl ArticleStore for SqliteStore {
             .push_bind(limit as i64)
             .push(" OFFSET ")
             .push_bind(offset as i64);
-        let rows: Vec<CardRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<CardRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         let mut cards: Vec<ArticleCard> = rows.into_iter().map(ArticleCard::from).collect();
         self.fill_authors(&mut cards).await?;
 
         let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
         push_listing_filter(&mut count, listing);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total: i64 = count
+            .build_query_scalar()
+            .fetch_one(&mut *self.conn().await?)
+            .await?;
         Ok((cards, total as u64))
     }
 
@@ -505,7 +514,10 @@ impl ArticleStore for SqliteStore {
             sep.push_bind(*id);
         }
         qb.push(")");
-        let rows: Vec<CardRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<CardRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         let mut by_id: HashMap<i64, ArticleCard> = rows
             .into_iter()
             .map(|r| (r.id, ArticleCard::from(r)))
@@ -545,14 +557,14 @@ impl ArticleStore for SqliteStore {
         .bind(&fts)
         .bind(limit as i64)
         .bind(offset as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let total: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM article_search JOIN articles a ON a.id = article_search.rowid
              WHERE article_search MATCH $1 AND a.status = 'published'",
         )
         .bind(&fts)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         let mut hits: Vec<SearchHit> = rows
             .into_iter()
@@ -576,7 +588,7 @@ impl ArticleStore for SqliteStore {
              WHERE status = 'scheduled' AND published_at <= $1 RETURNING id",
         )
         .bind(now)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -592,13 +604,13 @@ impl ArticleStore for SqliteStore {
         )
         .bind(limit as i64)
         .bind(offset as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
     async fn published_count(&self) -> StoreResult<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE status = 'published'")
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok(n as u64)
     }
@@ -617,7 +629,7 @@ impl ArticleStore for SqliteStore {
         ))
         .bind(since)
         .bind(limit as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut cards: Vec<ArticleCard> = rows.into_iter().map(ArticleCard::from).collect();
         self.fill_authors(&mut cards).await?;
@@ -637,7 +649,7 @@ impl ArticleStore for SqliteStore {
 
     async fn article_count(&self) -> StoreResult<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok(n as u64)
     }

@@ -2,8 +2,12 @@
 
 use super::SqliteStore;
 use crate::{
-    model::{CommentMode, QueueItem, ReaderInfo},
-    server::store::{CommentRecord, CommentStore, NewComment, StoreError, StoreResult},
+    model::{
+        CommentMode, CommentSort, CommentStatus, ModerationTab, QueueItem, ReaderInfo, ReportReason,
+    },
+    server::store::{
+        CommentRecord, CommentStore, NewComment, ReaderStore, StoreError, StoreResult,
+    },
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -20,7 +24,7 @@ struct CommentRow {
     reader_id: i64,
     author: String,
     body: String,
-    status: String,
+    status: CommentStatus,
     held_reason: String,
     featured: bool,
     reply_count: i64,
@@ -66,86 +70,14 @@ fn reader_from((id, email, display_name, banned): (i64, String, String, bool)) -
 
 #[async_trait]
 impl CommentStore for SqliteStore {
-    async fn create_reader_link(
-        &self,
-        token_hash: &str,
-        email: &str,
-        next: &str,
-        now: DateTime<Utc>,
-        expires: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO reader_links (token_hash, email, next, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(token_hash)
-        .bind(email)
-        .bind(next)
-        .bind(now)
-        .bind(expires)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn use_reader_link(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<(String, String)>> {
-        Ok(sqlx::query_as(
-            "UPDATE reader_links SET used_at = $1
-             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
-             RETURNING email, next",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    async fn ensure_reader(&self, email: &str, now: DateTime<Utc>) -> StoreResult<i64> {
-        sqlx::query(
-            "INSERT INTO readers (email, created_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING",
-        )
-        .bind(email)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(
-            sqlx::query_scalar("SELECT id FROM readers WHERE email = $1")
-                .bind(email)
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
-    async fn reader(&self, id: i64) -> StoreResult<Option<ReaderInfo>> {
-        let row: Option<(i64, String, String, bool)> =
-            sqlx::query_as("SELECT id, email, display_name, banned FROM readers WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(reader_from))
-    }
-
     async fn approved_count(&self, reader_id: i64) -> StoreResult<i64> {
         Ok(
             sqlx::query_scalar("SELECT approved_count FROM readers WHERE id = $1")
                 .bind(reader_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?
                 .unwrap_or(0),
         )
-    }
-
-    async fn set_display_name(&self, id: i64, name: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE readers SET display_name = $1 WHERE id = $2")
-            .bind(name)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
     async fn ban_reader(&self, id: i64) -> StoreResult<Vec<(i64, i64)>> {
@@ -169,55 +101,11 @@ impl CommentStore for SqliteStore {
         Ok(rejected)
     }
 
-    async fn create_reader_session(
-        &self,
-        id_hash: &str,
-        reader_id: i64,
-        now: DateTime<Utc>,
-        expires: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO reader_sessions (id_hash, reader_id, created_at, last_seen_at, expires_at)
-             VALUES ($1, $2, $3, $3, $4)",
-        )
-        .bind(id_hash)
-        .bind(reader_id)
-        .bind(now)
-        .bind(expires)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn reader_session(
-        &self,
-        id_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<ReaderInfo>> {
-        let row: Option<(i64, String, String, bool)> = sqlx::query_as(
-            "SELECT r.id, r.email, r.display_name, r.banned FROM reader_sessions s
-             JOIN readers r ON r.id = s.reader_id WHERE s.id_hash = $1 AND s.expires_at > $2",
-        )
-        .bind(id_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(reader_from))
-    }
-
-    async fn delete_reader_session(&self, id_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM reader_sessions WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     async fn comment_mode(&self, article_id: i64) -> StoreResult<Option<CommentMode>> {
         let mode: Option<String> =
             sqlx::query_scalar("SELECT mode FROM article_comment_modes WHERE article_id = $1")
                 .bind(article_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         Ok(mode.as_deref().and_then(CommentMode::parse))
     }
@@ -235,13 +123,13 @@ impl CommentStore for SqliteStore {
                 )
                 .bind(article_id)
                 .bind(m.as_str())
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await?;
             }
             None => {
                 sqlx::query("DELETE FROM article_comment_modes WHERE article_id = $1")
                     .bind(article_id)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await?;
             }
         }
@@ -295,7 +183,7 @@ impl CommentStore for SqliteStore {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        if c.status == "approved" {
+        if c.status == CommentStatus::Approved {
             if let Some(root) = root_id {
                 sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1")
                     .bind(root)
@@ -316,7 +204,7 @@ impl CommentStore for SqliteStore {
             "{COMMENT_SELECT} WHERE c.id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(row.map(CommentRecord::from))
     }
@@ -325,7 +213,7 @@ impl CommentStore for SqliteStore {
         &self,
         article_id: i64,
         viewer: Option<i64>,
-        sort: &str,
+        sort: CommentSort,
         limit: u32,
         offset: u32,
     ) -> StoreResult<(Vec<CommentRecord>, u64)> {
@@ -336,20 +224,25 @@ impl CommentStore for SqliteStore {
             .push_bind(viewer.unwrap_or(-1))
             .push("))");
         qb.push(match sort {
-            "newest" => " ORDER BY c.featured DESC, c.created_at DESC, c.id DESC",
-            "replies" => " ORDER BY c.featured DESC, c.reply_count DESC, c.created_at DESC",
-            _ => " ORDER BY c.featured DESC, c.created_at ASC, c.id ASC",
+            CommentSort::Newest => " ORDER BY c.featured DESC, c.created_at DESC, c.id DESC",
+            CommentSort::Replies => {
+                " ORDER BY c.featured DESC, c.reply_count DESC, c.created_at DESC"
+            }
+            CommentSort::Oldest => " ORDER BY c.featured DESC, c.created_at ASC, c.id ASC",
         });
         qb.push(" LIMIT ")
             .push_bind(limit as i64)
             .push(" OFFSET ")
             .push_bind(offset as i64);
-        let rows: Vec<CommentRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<CommentRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         let total: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM comments WHERE article_id = $1 AND parent_id IS NULL AND status = 'approved'",
         )
         .bind(article_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok((
             rows.into_iter().map(CommentRecord::from).collect(),
@@ -382,7 +275,10 @@ impl CommentStore for SqliteStore {
             .push(" WHERE c.id IN (SELECT id FROM ranked WHERE rn <= ")
             .push_bind(per_thread.map_or(i64::MAX, i64::from))
             .push(") ORDER BY c.created_at, c.id");
-        let rows: Vec<CommentRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<CommentRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         Ok(rows.into_iter().map(CommentRecord::from).collect())
     }
 
@@ -403,7 +299,7 @@ impl CommentStore for SqliteStore {
         .bind(viewer.unwrap_or(-1))
         .bind(i64::from(limit))
         .bind(i64::from(offset))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows.into_iter().map(CommentRecord::from).collect())
     }
@@ -413,7 +309,7 @@ impl CommentStore for SqliteStore {
             "SELECT COUNT(*) FROM comments WHERE article_id = $1 AND status = 'approved'",
         )
         .bind(article_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(n as u64)
     }
@@ -430,7 +326,7 @@ impl CommentStore for SqliteStore {
         .bind(reader_id)
         .bind(body_hash)
         .bind(since)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(n > 0)
     }
@@ -438,7 +334,7 @@ impl CommentStore for SqliteStore {
     async fn set_comment_status(
         &self,
         id: i64,
-        status: &str,
+        status: CommentStatus,
     ) -> StoreResult<Option<CommentRecord>> {
         let mut tx = self.write_tx().await?;
         let before: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -459,9 +355,9 @@ impl CommentStore for SqliteStore {
             .execute(&mut *tx)
             .await?;
         // Keep the thread's reply count and the author's trust in step with approvals.
-        let delta = match (before.status.as_str(), status) {
-            (_, "approved") => 1,
-            ("approved", _) => -1,
+        let delta = match (before.status, status) {
+            (_, CommentStatus::Approved) => 1,
+            (CommentStatus::Approved, _) => -1,
             _ => 0,
         };
         if delta != 0 {
@@ -489,7 +385,7 @@ impl CommentStore for SqliteStore {
         sqlx::query("UPDATE comments SET featured = $1 WHERE id = $2")
             .bind(featured)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -499,15 +395,22 @@ impl CommentStore for SqliteStore {
         id: i64,
         body: &str,
         body_hash: &str,
+        (status, held_reason): (CommentStatus, &str),
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE comments SET body = $1, body_hash = $2, edited_at = $3 WHERE id = $4")
-            .bind(body)
-            .bind(body_hash)
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE comments SET body = $1, body_hash = $2, edited_at = $3, held_reason = $4
+             WHERE id = $5",
+        )
+        .bind(body)
+        .bind(body_hash)
+        .bind(now)
+        .bind(held_reason)
+        .bind(id)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        // Counters follow the status change (callers run this inside one unit of work).
+        self.set_comment_status(id, status).await?;
         Ok(())
     }
 
@@ -515,7 +418,7 @@ impl CommentStore for SqliteStore {
         &self,
         id: i64,
         reporter: &str,
-        reason: &str,
+        reason: ReportReason,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         sqlx::query(
@@ -526,16 +429,21 @@ impl CommentStore for SqliteStore {
         .bind(reporter)
         .bind(reason)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
 
-    async fn moderation_queue(&self, tab: &str, limit: u32) -> StoreResult<Vec<QueueItem>> {
-        let filter = if tab == "reported" {
-            "c.status = 'approved' AND EXISTS (SELECT 1 FROM comment_reports rp WHERE rp.comment_id = c.id AND NOT rp.resolved)"
-        } else {
-            "c.status = 'pending'"
+    async fn moderation_queue(
+        &self,
+        tab: ModerationTab,
+        limit: u32,
+    ) -> StoreResult<Vec<QueueItem>> {
+        let filter = match tab {
+            ModerationTab::Reported => {
+                "c.status = 'approved' AND EXISTS (SELECT 1 FROM comment_reports rp WHERE rp.comment_id = c.id AND NOT rp.resolved)"
+            }
+            ModerationTab::Pending => "c.status = 'pending'",
         };
         let rows: Vec<(
             i64,
@@ -546,7 +454,7 @@ impl CommentStore for SqliteStore {
             i64,
             bool,
             String,
-            String,
+            CommentStatus,
             String,
             bool,
             DateTime<Utc>,
@@ -559,7 +467,7 @@ impl CommentStore for SqliteStore {
                  WHERE {filter} ORDER BY c.created_at LIMIT $1"
         )))
         .bind(limit as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut reports: HashMap<i64, Vec<String>> = HashMap::new();
@@ -572,7 +480,10 @@ impl CommentStore for SqliteStore {
                 sep.push_bind(*id);
             }
             qb.push(") ORDER BY created_at");
-            let rr: Vec<(i64, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
+            let rr: Vec<(i64, String)> = qb
+                .build_query_as()
+                .fetch_all(&mut *self.conn().await?)
+                .await?;
             for (id, reason) in rr {
                 reports.entry(id).or_default().push(reason);
             }
@@ -614,13 +525,13 @@ impl CommentStore for SqliteStore {
     async fn queue_counts(&self) -> StoreResult<(u64, u64)> {
         let pending: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE status = 'pending'")
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?;
         let reported: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT c.id) FROM comments c JOIN comment_reports rp ON rp.comment_id = c.id
              WHERE c.status = 'approved' AND NOT rp.resolved",
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok((pending as u64, reported as u64))
     }
@@ -628,7 +539,126 @@ impl CommentStore for SqliteStore {
     async fn resolve_reports(&self, id: i64) -> StoreResult<()> {
         sqlx::query("UPDATE comment_reports SET resolved = TRUE WHERE comment_id = $1")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ReaderStore for SqliteStore {
+    async fn create_reader_link(
+        &self,
+        token_hash: &str,
+        email: &str,
+        next: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO reader_links (token_hash, email, next, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(email)
+        .bind(next)
+        .bind(now)
+        .bind(expires)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        Ok(())
+    }
+
+    async fn use_reader_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(String, String)>> {
+        Ok(sqlx::query_as(
+            "UPDATE reader_links SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+             RETURNING email, next",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(&mut *self.conn().await?)
+        .await?)
+    }
+
+    async fn ensure_reader(&self, email: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+        sqlx::query(
+            "INSERT INTO readers (email, created_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(email)
+        .bind(now)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT id FROM readers WHERE email = $1")
+                .bind(email)
+                .fetch_one(&mut *self.conn().await?)
+                .await?,
+        )
+    }
+
+    async fn reader(&self, id: i64) -> StoreResult<Option<ReaderInfo>> {
+        let row: Option<(i64, String, String, bool)> =
+            sqlx::query_as("SELECT id, email, display_name, banned FROM readers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *self.conn().await?)
+                .await?;
+        Ok(row.map(reader_from))
+    }
+
+    async fn set_display_name(&self, id: i64, name: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE readers SET display_name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_reader_session(
+        &self,
+        id_hash: &str,
+        reader_id: i64,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO reader_sessions (id_hash, reader_id, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $3, $4)",
+        )
+        .bind(id_hash)
+        .bind(reader_id)
+        .bind(now)
+        .bind(expires)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        Ok(())
+    }
+
+    async fn reader_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<ReaderInfo>> {
+        let row: Option<(i64, String, String, bool)> = sqlx::query_as(
+            "SELECT r.id, r.email, r.display_name, r.banned FROM reader_sessions s
+             JOIN readers r ON r.id = s.reader_id WHERE s.id_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&mut *self.conn().await?)
+        .await?;
+        Ok(row.map(reader_from))
+    }
+
+    async fn delete_reader_session(&self, id_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM reader_sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }

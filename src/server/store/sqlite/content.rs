@@ -114,7 +114,7 @@ impl ContentStore for SqliteStore {
         Ok(
             sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                 .bind(key)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -125,7 +125,7 @@ impl ContentStore for SqliteStore {
         )
         .bind(key)
         .bind(value)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         self.setting(key).await?.ok_or(StoreError::NotFound)
     }
@@ -154,7 +154,7 @@ impl ContentStore for SqliteStore {
         Ok(sqlx::query_as(
             "SELECT id, slug, title, description, position FROM sections ORDER BY position, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -162,11 +162,11 @@ impl ContentStore for SqliteStore {
         sqlx::query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
             .bind(slug)
             .bind(name)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(sqlx::query_scalar("SELECT id FROM tags WHERE slug = $1")
             .bind(slug)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?)
     }
 
@@ -174,7 +174,7 @@ impl ContentStore for SqliteStore {
         let row: Option<(i64, String, String)> =
             sqlx::query_as("SELECT id, slug, name FROM tags WHERE slug = $1")
                 .bind(slug)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         Ok(row.map(|(id, slug, name)| (id, TagRef { slug, name })))
     }
@@ -186,7 +186,7 @@ impl ContentStore for SqliteStore {
                  WHERE at.tag_id = t.id AND a.status = 'published')
              ORDER BY t.slug",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -200,7 +200,7 @@ impl ContentStore for SqliteStore {
         .bind(&a.role_title)
         .bind(&a.bio)
         .bind(a.photo_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await
         .map_err(StoreError::classify)
     }
@@ -211,7 +211,7 @@ impl ContentStore for SqliteStore {
             author_columns!(),
             " FROM authors au LEFT JOIN images p ON p.id = au.photo_id ORDER BY au.name"
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows.into_iter().map(Author::from).collect())
     }
@@ -223,7 +223,7 @@ impl ContentStore for SqliteStore {
             " FROM authors au LEFT JOIN images p ON p.id = au.photo_id WHERE au.slug = $1"
         ))
         .bind(slug)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(row.map(Author::from))
     }
@@ -244,12 +244,12 @@ impl ContentStore for SqliteStore {
         .bind(image.height as i64)
         .bind(widths)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         let row: ImageRow =
             sqlx::query_as("SELECT id, key, width, height, widths FROM images WHERE key = $1")
                 .bind(&image.key)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?;
         Ok(row.into())
     }
@@ -258,7 +258,7 @@ impl ContentStore for SqliteStore {
         let row: Option<ImageRow> =
             sqlx::query_as("SELECT id, key, width, height, widths FROM images WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         Ok(row.map(Image::from))
     }
@@ -281,7 +281,7 @@ impl ContentStore for SqliteStore {
         .bind(body_md)
         .bind(body_html)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -290,7 +290,7 @@ impl ContentStore for SqliteStore {
         let row: Option<PageRow> =
             sqlx::query_as("SELECT slug, title, body_html, updated_at FROM pages WHERE slug = $1")
                 .bind(slug)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         Ok(row.map(Page::from))
     }
@@ -298,7 +298,7 @@ impl ContentStore for SqliteStore {
     async fn pages(&self) -> StoreResult<Vec<Page>> {
         let rows: Vec<PageRow> =
             sqlx::query_as("SELECT slug, title, body_html, updated_at FROM pages ORDER BY title")
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
         Ok(rows.into_iter().map(Page::from).collect())
     }

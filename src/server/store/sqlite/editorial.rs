@@ -2,9 +2,13 @@
 
 use super::SqliteStore;
 use crate::{
-    model::{ArticleFilter, ArticleStatus, AuditEntry, EditorArticleRow, RevisionSummary},
+    model::{
+        ArticleFilter, ArticleStatus, AuditAction, AuditEntry, AuditTarget, EditorArticleRow,
+        RevisionSummary,
+    },
     server::store::{
-        ArticleWrite, AuditInput, EditorialStore, RevisionRecord, StoreError, StoreResult,
+        ArticleWrite, AuditInput, AuditStore, EditorialStore, RevisionRecord, StoreError,
+        StoreResult,
     },
 };
 use async_trait::async_trait;
@@ -108,12 +112,18 @@ impl EditorialStore for SqliteStore {
             .push_bind(limit as i64)
             .push(" OFFSET ")
             .push_bind(offset as i64);
-        let rows: Vec<RowOut> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<RowOut> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         let mut count: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id",
         );
         push_filter(&mut count, filter);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total: i64 = count
+            .build_query_scalar()
+            .fetch_one(&mut *self.conn().await?)
+            .await?;
         Ok((
             rows.into_iter()
                 .map(|r| EditorArticleRow {
@@ -173,7 +183,7 @@ impl EditorialStore for SqliteStore {
         .bind(editor.0)
         .bind(editor.1)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?)
     }
 
@@ -183,7 +193,7 @@ impl EditorialStore for SqliteStore {
              WHERE article_id = $1 ORDER BY version DESC, id DESC",
         )
         .bind(article_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -208,7 +218,7 @@ impl EditorialStore for SqliteStore {
              FROM revisions WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(row.map(|r| RevisionRecord {
             summary: RevisionSummary {
@@ -254,7 +264,7 @@ impl EditorialStore for SqliteStore {
         .bind(user_id)
         .bind(data)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -269,7 +279,7 @@ impl EditorialStore for SqliteStore {
         )
         .bind(article_id)
         .bind(user_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?)
     }
 
@@ -277,57 +287,9 @@ impl EditorialStore for SqliteStore {
         sqlx::query("DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2")
             .bind(article_id)
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
-    }
-
-    async fn audit(&self, e: &AuditInput<'_>, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (actor_id, actor_name, action, target_type, target_id, detail,
-                 created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(e.actor_id)
-        .bind(e.actor_name)
-        .bind(e.action)
-        .bind(e.target_type)
-        .bind(e.target_id)
-        .bind(&e.detail)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn audit_log(&self, limit: u32, offset: u32) -> StoreResult<(Vec<AuditEntry>, u64)> {
-        let rows: Vec<(String, String, String, Option<i64>, String, DateTime<Utc>)> =
-            sqlx::query_as(
-                "SELECT actor_name, action, target_type, target_id, detail, created_at
-                 FROM audit_log ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
-            )
-            .bind(limit as i64)
-            .bind(offset as i64)
-            .fetch_all(&self.pool)
-            .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((
-            rows.into_iter()
-                .map(
-                    |(actor_name, action, target_type, target_id, detail, created_at)| AuditEntry {
-                        actor_name,
-                        action,
-                        target_type,
-                        target_id,
-                        detail,
-                        created_at,
-                    },
-                )
-                .collect(),
-            total as u64,
-        ))
     }
 
     async fn delete_article(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
@@ -377,9 +339,66 @@ impl EditorialStore for SqliteStore {
     async fn is_gone(&self, slug: &str) -> StoreResult<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM gone_articles WHERE slug = $1")
             .bind(slug)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok(n > 0)
+    }
+}
+
+#[async_trait]
+impl AuditStore for SqliteStore {
+    async fn audit(&self, e: &AuditInput<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (actor_id, actor_name, action, target_type, target_id, detail,
+                 created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(e.actor_id)
+        .bind(e.actor_name)
+        .bind(e.action)
+        .bind(e.target_type)
+        .bind(e.target_id)
+        .bind(&e.detail)
+        .bind(now)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: u32, offset: u32) -> StoreResult<(Vec<AuditEntry>, u64)> {
+        let rows: Vec<(
+            String,
+            AuditAction,
+            AuditTarget,
+            Option<i64>,
+            String,
+            DateTime<Utc>,
+        )> = sqlx::query_as(
+            "SELECT actor_name, action, target_type, target_id, detail, created_at
+                 FROM audit_log ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
+        )
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&mut *self.conn().await?)
+        .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&mut *self.conn().await?)
+            .await?;
+        Ok((
+            rows.into_iter()
+                .map(
+                    |(actor_name, action, target_type, target_id, detail, created_at)| AuditEntry {
+                        actor_name,
+                        action,
+                        target_type,
+                        target_id,
+                        detail,
+                        created_at,
+                    },
+                )
+                .collect(),
+            total as u64,
+        ))
     }
 }
 

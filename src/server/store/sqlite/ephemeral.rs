@@ -17,7 +17,7 @@ impl EphemeralStore for SqliteStore {
             .bind(token_hash)
             .bind(data)
             .bind(expires)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -29,7 +29,7 @@ impl EphemeralStore for SqliteStore {
             )
             .bind(token_hash)
             .bind(now)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?,
         )
     }
@@ -37,7 +37,7 @@ impl EphemeralStore for SqliteStore {
     async fn prune_flashes(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         Ok(sqlx::query("DELETE FROM flashes WHERE expires_at <= $1")
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?
             .rows_affected())
     }

@@ -2,18 +2,15 @@
 
 use super::SqliteStore;
 use crate::{
-    model::{FeedItem, LinkedArticle, SectionRef, TagRef},
+    model::{Channel, FeedItem, LinkedArticle, LiveKind, SectionRef, TagRef},
     server::store::{
-        FeedItemWrite, FeedQuery, LiveEventRecord, LiveStore, StoreError, StoreResult,
+        FeedItemWrite, FeedQuery, LiveEventRecord, LiveLog, NewsFeedStore, StoreError, StoreResult,
     },
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::HashMap;
-
-/// The channel of the News Feed in the event log.
-pub const FEED_CHANNEL: &str = "feed";
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
@@ -88,12 +85,22 @@ impl From<ItemRow> for FeedItem {
     }
 }
 
-fn event_record((id, channel, kind, target_id): (i64, String, String, i64)) -> LiveEventRecord {
-    LiveEventRecord {
-        id,
-        channel,
-        kind,
-        target_id,
+/// A logged event. Channels are written only from [`Channel::name`], so one that does not parse
+/// is a corrupt row and is skipped (logged) rather than stopping every stream.
+fn event_record(
+    (id, channel, kind, target_id): (i64, String, LiveKind, i64),
+) -> Option<LiveEventRecord> {
+    match channel.parse::<Channel>() {
+        Ok(channel) => Some(LiveEventRecord {
+            id,
+            channel,
+            kind,
+            target_id,
+        }),
+        Err(e) => {
+            tracing::error!(id, error = %e, "skipping a live event with an unknown channel");
+            None
+        }
     }
 }
 
@@ -111,7 +118,10 @@ impl SqliteStore {
             sep.push_bind(i.id);
         }
         qb.push(") ORDER BY t.name");
-        let rows: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<(i64, String, String)> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         let mut by: HashMap<i64, Vec<TagRef>> = HashMap::new();
         for (id, slug, name) in rows {
             by.entry(id).or_default().push(TagRef { slug, name });
@@ -141,8 +151,8 @@ impl SqliteStore {
 
     async fn log_event(
         conn: &mut SqliteConnection,
-        channel: &str,
-        kind: &str,
+        channel: Channel,
+        kind: LiveKind,
         target: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
@@ -150,7 +160,7 @@ impl SqliteStore {
             "INSERT INTO live_events (channel, kind, target_id, created_at) VALUES ($1, $2, $3, $4)
              RETURNING id",
         )
-        .bind(channel)
+        .bind(channel.name())
         .bind(kind)
         .bind(target)
         .bind(now)
@@ -160,7 +170,7 @@ impl SqliteStore {
 }
 
 #[async_trait]
-impl LiveStore for SqliteStore {
+impl NewsFeedStore for SqliteStore {
     async fn create_feed_item(
         &self,
         item: &FeedItemWrite,
@@ -187,7 +197,7 @@ impl LiveStore for SqliteStore {
         .fetch_one(&mut *tx)
         .await?;
         Self::set_item_tags(&mut tx, id, &item.tag_ids).await?;
-        let event = Self::log_event(&mut tx, FEED_CHANNEL, "upsert", id, now).await?;
+        let event = Self::log_event(&mut tx, Channel::NewsFeed, LiveKind::Upsert, id, now).await?;
         tx.commit().await?;
         Ok((id, event))
     }
@@ -221,7 +231,7 @@ impl LiveStore for SqliteStore {
             return Err(StoreError::NotFound);
         }
         Self::set_item_tags(&mut tx, id, &item.tag_ids).await?;
-        let event = Self::log_event(&mut tx, FEED_CHANNEL, "upsert", id, now).await?;
+        let event = Self::log_event(&mut tx, Channel::NewsFeed, LiveKind::Upsert, id, now).await?;
         tx.commit().await?;
         Ok(event)
     }
@@ -238,7 +248,7 @@ impl LiveStore for SqliteStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let event = Self::log_event(&mut tx, FEED_CHANNEL, "delete", id, now).await?;
+        let event = Self::log_event(&mut tx, Channel::NewsFeed, LiveKind::Delete, id, now).await?;
         tx.commit().await?;
         Ok(event)
     }
@@ -248,7 +258,7 @@ impl LiveStore for SqliteStore {
             "{ITEM_SELECT} WHERE f.id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         let mut items: Vec<FeedItem> = row.into_iter().map(FeedItem::from).collect();
         self.item_tags(&mut items).await?;
@@ -271,28 +281,34 @@ impl LiveStore for SqliteStore {
             qb.push(" ORDER BY f.id DESC");
         }
         qb.push(" LIMIT ").push_bind(q.limit as i64);
-        let rows: Vec<ItemRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<ItemRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         let mut items: Vec<FeedItem> = rows.into_iter().map(FeedItem::from).collect();
         self.item_tags(&mut items).await?;
         Ok(items)
     }
+}
 
+#[async_trait]
+impl LiveLog for SqliteStore {
     async fn live_events_after(
         &self,
-        channel: &str,
+        channel: Channel,
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<LiveEventRecord>> {
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, LiveKind, i64)> = sqlx::query_as(
             "SELECT id, channel, kind, target_id FROM live_events
              WHERE channel = $1 AND id > $2 ORDER BY id LIMIT $3",
         )
-        .bind(channel)
+        .bind(channel.name())
         .bind(after)
         .bind(limit as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
-        Ok(rows.into_iter().map(event_record).collect())
+        Ok(rows.into_iter().filter_map(event_record).collect())
     }
 
     async fn all_live_events_after(
@@ -300,32 +316,32 @@ impl LiveStore for SqliteStore {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<LiveEventRecord>> {
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, LiveKind, i64)> = sqlx::query_as(
             "SELECT id, channel, kind, target_id FROM live_events WHERE id > $1 ORDER BY id LIMIT $2",
         )
         .bind(after)
         .bind(limit as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
-        Ok(rows.into_iter().map(event_record).collect())
+        Ok(rows.into_iter().filter_map(event_record).collect())
     }
 
     async fn last_live_event_id(&self) -> StoreResult<i64> {
         Ok(
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM live_events")
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?,
         )
     }
 
     async fn log_live_event(
         &self,
-        channel: &str,
-        kind: &str,
+        channel: Channel,
+        kind: LiveKind,
         target_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.conn().await?;
         Self::log_event(&mut conn, channel, kind, target_id, now).await
     }
 }

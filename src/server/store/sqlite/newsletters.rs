@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use crate::{
-    model::{IssueSummary, SubscriberRow},
+    model::{IssueSummary, SubscriberRow, SubscriptionState},
     server::store::{DueDelivery, IssueRecord, NewsletterStore, StoreError, StoreResult},
 };
 use async_trait::async_trait;
@@ -33,7 +33,7 @@ impl NewsletterStore for SqliteStore {
         for n in newsletters {
             // Confirmed stays confirmed; anything else (new, pending, unsubscribed) awaits a
             // fresh confirmation.
-            let status: Option<String> = sqlx::query_scalar(
+            let status: Option<SubscriptionState> = sqlx::query_scalar(
                 "INSERT INTO subscriptions (subscriber_id, newsletter, status, requested_at)
                  VALUES ($1, $2, 'pending', $3)
                  ON CONFLICT (subscriber_id, newsletter) DO UPDATE
@@ -48,7 +48,7 @@ impl NewsletterStore for SqliteStore {
             .bind(now)
             .fetch_optional(&mut *tx)
             .await?;
-            if status.as_deref() == Some("pending") {
+            if status == Some(SubscriptionState::Pending) {
                 pending.push(n.clone());
             }
         }
@@ -60,7 +60,7 @@ impl NewsletterStore for SqliteStore {
         Ok(
             sqlx::query_scalar("SELECT email FROM subscribers WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -69,7 +69,7 @@ impl NewsletterStore for SqliteStore {
         Ok(
             sqlx::query_scalar("SELECT id FROM subscribers WHERE email = $1")
                 .bind(email)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -98,12 +98,12 @@ impl NewsletterStore for SqliteStore {
         Ok(changed)
     }
 
-    async fn subscriptions_of(&self, id: i64) -> StoreResult<Vec<(String, String)>> {
+    async fn subscriptions_of(&self, id: i64) -> StoreResult<Vec<(String, SubscriptionState)>> {
         Ok(sqlx::query_as(
             "SELECT newsletter, status FROM subscriptions WHERE subscriber_id = $1 ORDER BY newsletter",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -161,7 +161,7 @@ impl NewsletterStore for SqliteStore {
         .bind(now)
         .bind(id)
         .bind(newsletter)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?
         .rows_affected())
     }
@@ -190,7 +190,7 @@ impl NewsletterStore for SqliteStore {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT newsletter, status, COUNT(*) FROM subscriptions GROUP BY newsletter, status",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows.into_iter().map(|(n, s, c)| (n, s, c as u64)).collect())
     }
@@ -209,7 +209,7 @@ impl NewsletterStore for SqliteStore {
         )
         .bind(pattern)
         .bind(limit as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -233,7 +233,7 @@ impl NewsletterStore for SqliteStore {
              WHERE sub.newsletter = $1 ORDER BY s.email",
         )
         .bind(newsletter)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -242,7 +242,7 @@ impl NewsletterStore for SqliteStore {
             "SELECT COUNT(*) FROM subscriptions WHERE newsletter = $1 AND status = 'confirmed'",
         )
         .bind(newsletter)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(n as u64)
     }
@@ -278,7 +278,7 @@ impl NewsletterStore for SqliteStore {
             .bind(text)
             .bind(created_by)
             .bind(now)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?),
             Some(id) => {
                 let done = sqlx::query(
@@ -293,7 +293,7 @@ impl NewsletterStore for SqliteStore {
                 .bind(html)
                 .bind(text)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::Stale);
@@ -310,7 +310,7 @@ impl NewsletterStore for SqliteStore {
                  FROM newsletter_issues WHERE id = $1",
             )
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         Ok(row.map(
             |(id, newsletter, subject, intro_md, ids, html, text, status)| IssueRecord {
@@ -336,7 +336,7 @@ impl NewsletterStore for SqliteStore {
                  FROM newsletter_issues i ORDER BY i.created_at DESC, i.id DESC LIMIT $1",
             )
             .bind(limit as i64)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         Ok(rows
             .into_iter()
@@ -396,7 +396,7 @@ impl NewsletterStore for SqliteStore {
         )
         .bind(now)
         .bind(limit as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -422,7 +422,7 @@ impl NewsletterStore for SqliteStore {
         .bind(now)
         .bind(issue_id)
         .bind(subscriber_id)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -442,7 +442,7 @@ impl NewsletterStore for SqliteStore {
         .bind(next)
         .bind(issue_id)
         .bind(subscriber_id)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -463,7 +463,7 @@ impl NewsletterStore for SqliteStore {
         .bind(error)
         .bind(issue_id)
         .bind(subscriber_id)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -476,7 +476,7 @@ impl NewsletterStore for SqliteStore {
         .bind(error)
         .bind(issue_id)
         .bind(subscriber_id)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -490,7 +490,7 @@ impl NewsletterStore for SqliteStore {
              RETURNING id",
         )
         .bind(now)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 }

@@ -47,7 +47,7 @@ impl UserStore for SqliteStore {
         .bind(u.role.as_str())
         .bind(&u.password_hash)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await
         .map_err(StoreError::classify)
     }
@@ -57,7 +57,7 @@ impl UserStore for SqliteStore {
             "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
         )))
         .bind(email)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(row.map(UserRecord::from))
     }
@@ -67,7 +67,7 @@ impl UserStore for SqliteStore {
             "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(row.map(UserRecord::from))
     }
@@ -76,7 +76,7 @@ impl UserStore for SqliteStore {
         let rows: Vec<(i64, String, String, String, bool, DateTime<Utc>)> = sqlx::query_as(
             "SELECT id, email, name, role, active, created_at FROM users ORDER BY name, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -93,7 +93,7 @@ impl UserStore for SqliteStore {
 
     async fn user_count(&self) -> StoreResult<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok(n as u64)
     }
@@ -102,7 +102,7 @@ impl UserStore for SqliteStore {
         let done = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
             .bind(role.as_str())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
@@ -166,7 +166,7 @@ impl UserStore for SqliteStore {
         .bind(user_id)
         .bind(now)
         .bind(expires)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -190,7 +190,7 @@ impl UserStore for SqliteStore {
         .bind(id_hash)
         .bind(now)
         .bind(idle_cutoff)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(row.map(|r| (r.user.into(), r.last_seen_at)))
     }
@@ -199,7 +199,7 @@ impl UserStore for SqliteStore {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(id_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -207,7 +207,7 @@ impl UserStore for SqliteStore {
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(id_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -221,48 +221,7 @@ impl UserStore for SqliteStore {
             sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
                 .bind(now)
                 .bind(idle_cutoff)
-                .execute(&self.pool)
-                .await?
-                .rows_affected(),
-        )
-    }
-
-    async fn hit_rate_limit(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
-        let hits: i64 = sqlx::query_scalar(
-            "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
-             ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
-             RETURNING hits",
-        )
-        .bind(key)
-        .bind(window_start)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(hits as u32)
-    }
-
-    async fn rate_limit_hits(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
-        let hits: Option<i64> =
-            sqlx::query_scalar("SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2")
-                .bind(key)
-                .bind(window_start)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(hits.unwrap_or(0) as u32)
-    }
-
-    async fn clear_rate_limit(&self, key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM rate_limits WHERE key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn prune_rate_limits(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-        Ok(
-            sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-                .bind(before)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await?
                 .rows_affected(),
         )

@@ -37,14 +37,14 @@ impl ViewStore for SqliteStore {
         )
         .bind(since)
         .bind(limit as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
     async fn prune_views(&self, before: DateTime<Utc>) -> StoreResult<u64> {
         Ok(sqlx::query("DELETE FROM article_views WHERE hour < $1")
             .bind(before)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?
             .rows_affected())
     }

@@ -1,4 +1,5 @@
-//! Dates and numbers as readers see them, in the publication's time zone.
+//! Text helpers shared by every layer: HTML escaping, URL encoding, local redirect paths, and
+//! dates and numbers as readers see them, in the publication's time zone.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -19,7 +20,13 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Percent-encodes a query value.
+/// `next` if it is a path on this site: never `//host` or `/\\host`, which browsers follow
+/// to another site.
+pub fn local_path(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+}
+
+/// Percent-encodes a string for use in a URL query.
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {

@@ -1,5 +1,8 @@
 use super::*;
-use crate::server::testkit::TestApp;
+use crate::model::{AuditAction, DiffLine};
+use crate::server::users::change_user;
+use crate::testkit::TestApp;
+use chrono::Duration;
 
 async fn staff(app: &TestApp, role: Role) -> Viewer {
     app.staff(role).await
@@ -245,5 +248,10 @@ async fn the_last_admin_cannot_be_removed() {
         .await
         .unwrap();
     let (log, _) = app.svc.store.audit_log(10, 0).await.unwrap();
-    assert_eq!(log.iter().filter(|e| e.action == "role_change").count(), 2);
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.action == AuditAction::RoleChange)
+            .count(),
+        2
+    );
 }

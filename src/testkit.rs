@@ -94,7 +94,10 @@ impl TestApp {
             .output_name("newsroom")
             .site_root(dir.path().join("site").display().to_string())
             .build();
-        let router = http::router(http::app_state(svc.clone(), options));
+        let router = http::router(
+            http::app_state(svc.clone(), options),
+            &crate::site::FRONTEND,
+        );
         TestApp { dir, svc, router }
     }
 
