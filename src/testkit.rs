@@ -227,7 +227,7 @@ impl TestApp {
         let s = crate::server::auth::sign_in(&self.svc, &email, "a long enough password", "test")
             .await
             .expect("sign in");
-        format!("{}={}", crate::server::http::SESSION_COOKIE, s.token)
+        format!("{}={}", crate::server::cookies::SESSION_COOKIE, s.token)
     }
 
     /// A same-origin multipart POST (as the editor's form sends), with an optional file.

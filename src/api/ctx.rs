@@ -42,7 +42,7 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 /// The value of a request cookie.
 pub fn cookie(name: &str) -> Option<String> {
-    crate::server::http::cookie_value(&request_headers(), name)
+    crate::server::cookies::cookie_value(&request_headers(), name)
 }
 
 /// The browser's User-Agent header.

@@ -2,6 +2,7 @@
 //! sessions with idle and absolute expiry, and rate-limited sign-in that answers an unknown
 //! email and a wrong password the same way, in the same time.
 
+use crate::server::cookies;
 use crate::{
     model::{AppError, Role, Viewer},
     server::{
@@ -189,21 +190,12 @@ pub async fn sign_out(svc: &Services, token: &str) -> Result<(), AppError> {
 
 /// The `Set-Cookie` value for a new session.
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        crate::server::http::SESSION_COOKIE,
-        absolute_timeout().num_seconds(),
-        if secure { "; Secure" } else { "" }
-    )
+    cookies::set(cookies::SESSION_COOKIE, token, absolute_timeout(), secure)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        crate::server::http::SESSION_COOKIE,
-        if secure { "; Secure" } else { "" }
-    )
+    cookies::clear(cookies::SESSION_COOKIE, secure)
 }
 
 /// Checks a new staff account's fields and hashes its password.

@@ -17,7 +17,7 @@ use crate::{
     model::{AppError, Role, Viewer},
     server::{
         auth,
-        http::{READER_COOKIE, SESSION_COOKIE, cookie_value},
+        cookies::{READER_COOKIE, SESSION_COOKIE, cookie_value},
         state::{AppState, Services},
     },
 };

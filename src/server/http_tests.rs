@@ -342,7 +342,7 @@ async fn scheduled_articles_go_live_on_the_job_tick() {
 mod live {
     use super::*;
     use crate::{
-        model::{Role, Viewer},
+        model::{LiveKind, Role, Viewer},
         server::newsfeed::{self, FeedItemForm},
     };
     use axum::body::{Body, Bytes};
@@ -377,7 +377,7 @@ mod live {
     }
 
     /// Reads SSE frames until `n` events with ids arrive (or two seconds pass).
-    async fn read_events(body: &mut Body, n: usize) -> Vec<(String, String, String)> {
+    async fn read_events(body: &mut Body, n: usize) -> Vec<(String, LiveKind, String)> {
         let mut buf = String::new();
         let mut events = Vec::new();
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
@@ -403,6 +403,7 @@ mod live {
                     }
                 }
                 if !id.is_empty() {
+                    let kind: LiveKind = kind.parse().expect("a known event kind on the wire");
                     events.push((id, kind, payload));
                 }
             }
@@ -428,7 +429,7 @@ mod live {
         .unwrap();
         let got = read_events(&mut stream, 1).await;
         assert_eq!(got.len(), 1, "pushed within the test's two seconds");
-        assert_eq!(got[0].1, "upsert");
+        assert_eq!(got[0].1, LiveKind::Upsert);
         let payload: serde_json::Value = serde_json::from_str(&got[0].2).unwrap();
         assert_eq!(payload["item"], first);
         assert!(payload["html"].as_str().unwrap().contains("Bridge closed"));
@@ -456,11 +457,11 @@ mod live {
 
         let mut resumed = open_stream(&app, Some(&seen)).await;
         let got = read_events(&mut resumed, 3).await;
-        let kinds: Vec<(&str, i64)> = got
+        let kinds: Vec<(LiveKind, i64)> = got
             .iter()
             .map(|(_, k, p)| {
                 (
-                    k.as_str(),
+                    *k,
                     serde_json::from_str::<serde_json::Value>(p).unwrap()["item"]
                         .as_i64()
                         .unwrap(),
@@ -472,11 +473,11 @@ mod live {
         // deletion happened first) as a delete; either way the page ends in the right state.
         assert_eq!(kinds.len(), 3, "{kinds:?}");
         assert!(
-            matches!(kinds[0], ("upsert" | "delete", id) if id == first),
+            matches!(kinds[0], (LiveKind::Upsert | LiveKind::Delete, id) if id == first),
             "{kinds:?}"
         );
-        assert_eq!(kinds[1], ("upsert", second));
-        assert_eq!(kinds[2], ("delete", first));
+        assert_eq!(kinds[1], (LiveKind::Upsert, second));
+        assert_eq!(kinds[2], (LiveKind::Delete, first));
         let ids: Vec<i64> = got.iter().map(|(id, _, _)| id.parse().unwrap()).collect();
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order: {ids:?}");
         app.svc.live.close_all();

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod comments;
 pub mod config;
+pub mod cookies;
 pub mod crypto;
 pub mod email;
 pub mod feeds;
@@ -32,3 +33,5 @@ pub mod users;
 mod editor_http_tests;
 #[cfg(test)]
 mod http_tests;
+#[cfg(test)]
+mod units_of_work_tests;

@@ -5,7 +5,7 @@ use crate::{
     model::{AccountPage, AppError, ReaderInfo},
     server::{
         comments::{ip_hash, limit},
-        crypto,
+        cookies, crypto,
         email::{INVALID_EMAIL, normalize},
         mail::OutgoingMail,
         state::Services,
@@ -25,21 +25,12 @@ pub fn reader_session_ttl() -> Duration {
 
 /// The `Set-Cookie` value for a reader session.
 pub fn reader_cookie(token: &str, secure: bool) -> String {
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        crate::server::http::READER_COOKIE,
-        reader_session_ttl().num_seconds(),
-        if secure { "; Secure" } else { "" }
-    )
+    cookies::set(cookies::READER_COOKIE, token, reader_session_ttl(), secure)
 }
 
 /// The `Set-Cookie` value that removes the reader cookie.
 pub fn clear_reader_cookie(secure: bool) -> String {
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        crate::server::http::READER_COOKIE,
-        if secure { "; Secure" } else { "" }
-    )
+    cookies::clear(cookies::READER_COOKIE, secure)
 }
 
 /// Sends a single-use sign-in link. The answer never says whether the address is known.

@@ -61,13 +61,13 @@ async fn trusted(app: &TestApp, email: &str, name: &str) -> ReaderInfo {
     r
 }
 
-async fn events(svc: &Services, article_id: i64) -> Vec<(String, i64)> {
+async fn events(svc: &Services, article_id: i64) -> Vec<(LiveKind, i64)> {
     svc.store
         .live_events_after(channel(article_id), 0, 100)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.kind.as_str().to_owned(), e.target_id))
+        .map(|e| (e.kind, e.target_id))
         .collect()
 }
 
@@ -222,7 +222,7 @@ async fn new_commenters_wait_for_a_moderator_then_are_trusted() {
     moderate(svc, &editor, first, ModerationAction::Approve)
         .await
         .unwrap();
-    assert_eq!(events(svc, a.id).await, vec![("upsert".into(), first)]);
+    assert_eq!(events(svc, a.id).await, vec![(LiveKind::Upsert, first)]);
     let theirs = section(svc, &a, Some(other.clone()), CommentSort::Oldest, 1)
         .await
         .unwrap();
@@ -570,7 +570,7 @@ async fn authors_edit_briefly_and_delete_their_own_comments_only() {
         .unwrap();
     assert!(after.threads.iter().all(|t| t.id != id));
     let ev = events(svc, a.id).await;
-    assert_eq!(ev.last().unwrap(), &("delete".to_owned(), id));
+    assert_eq!(ev.last().unwrap(), &(LiveKind::Delete, id));
 }
 
 #[tokio::test]
@@ -640,7 +640,7 @@ async fn reports_reach_the_queue_and_moderators_act_on_them() {
     );
     assert_eq!(
         events(svc, a.id).await.last().unwrap(),
-        &("delete".to_owned(), id)
+        &(LiveKind::Delete, id)
     );
     // Banned readers cannot post, nor sign in again.
     assert!(matches!(
@@ -687,7 +687,7 @@ async fn over_http_scripts_are_inert_and_cross_site_posts_change_nothing() {
         )
         .await
         .unwrap();
-    let cookie = format!("{}={token}", crate::server::http::READER_COOKIE);
+    let cookie = format!("{}={token}", crate::server::cookies::READER_COOKIE);
     let a = first_article(svc).await;
     let path = crate::model::article_path(&a.section.slug, &a.slug);
     let payload = "<script>alert(1)</script> and <img src=x onerror=alert(2)>";

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::LiveKind;
 use crate::testkit::TestApp;
 
 async fn editor(app: &TestApp) -> Viewer {
@@ -30,11 +31,15 @@ async fn posting_editing_and_deleting_are_logged_in_order() {
         .live_events_after(crate::model::Channel::NewsFeed, head, 10)
         .await
         .unwrap();
-    let kinds: Vec<_> = events
-        .iter()
-        .map(|e| (e.kind.as_str(), e.target_id))
-        .collect();
-    assert_eq!(kinds, vec![("upsert", id), ("upsert", id), ("delete", id)]);
+    let kinds: Vec<_> = events.iter().map(|e| (e.kind, e.target_id)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (LiveKind::Upsert, id),
+            (LiveKind::Upsert, id),
+            (LiveKind::Delete, id)
+        ]
+    );
     assert!(events.windows(2).all(|w| w[0].id < w[1].id));
     let item = app.svc.store.feed_item(id).await.unwrap().unwrap();
     assert!(item.deleted && item.edited);

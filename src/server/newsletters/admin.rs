@@ -3,7 +3,8 @@
 use super::configured;
 use crate::{
     model::{
-        AppError, AuditAction, AuditTarget, NewsletterAdminPage, NewsletterStats, Role, Viewer,
+        AppError, AuditAction, AuditTarget, NewsletterAdminPage, NewsletterStats, Role,
+        SubscriptionState, Viewer,
     },
     server::{audit, state::Services},
 };
@@ -16,10 +17,10 @@ pub async fn admin_page(
 ) -> Result<NewsletterAdminPage, AppError> {
     viewer.require(Role::Editor)?;
     let counts = svc.store.subscription_counts().await?;
-    let count = |n: &str, s: &str| {
+    let count = |n: &str, s: SubscriptionState| {
         counts
             .iter()
-            .find(|(cn, cs, _)| cn == n && cs == s)
+            .find(|(cn, cs, _)| cn == n && *cs == s)
             .map(|(_, _, c)| *c)
             .unwrap_or(0)
     };
@@ -27,9 +28,9 @@ pub async fn admin_page(
         .iter()
         .map(|n| NewsletterStats {
             newsletter: n.clone(),
-            confirmed: count(&n.slug, "confirmed"),
-            pending: count(&n.slug, "pending"),
-            unsubscribed: count(&n.slug, "unsubscribed"),
+            confirmed: count(&n.slug, SubscriptionState::Confirmed),
+            pending: count(&n.slug, SubscriptionState::Pending),
+            unsubscribed: count(&n.slug, SubscriptionState::Unsubscribed),
         })
         .collect();
     let q = query.trim().to_lowercase();

@@ -77,7 +77,11 @@ async fn double_opt_in_confirms_with_a_signed_link_and_never_duplicates() {
     let counts = svc.store.subscription_counts().await.unwrap();
     assert_eq!(
         counts,
-        vec![("morning-briefing".to_owned(), "confirmed".to_owned(), 1)]
+        vec![(
+            "morning-briefing".to_owned(),
+            SubscriptionState::Confirmed,
+            1
+        )]
     );
     // Links expire.
     svc.clock.advance(Duration::hours(49));

@@ -73,6 +73,15 @@ pub trait ArticleStore: Send + Sync + 'static {
     async fn article_by_id(&self, id: i64) -> StoreResult<Option<Article>>;
     /// Where a retired slug now points.
     async fn slug_redirect(&self, old_slug: &str) -> StoreResult<Option<SlugRedirect>>;
+    /// Publishes scheduled articles whose time has come; returns their ids.
+    async fn publish_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
+    /// Number of articles in any status.
+    async fn article_count(&self) -> StoreResult<u64>;
+}
+
+/// What readers browse: listings, search, sitemaps and syndication feeds of published work.
+#[async_trait]
+pub trait ListingStore: Send + Sync + 'static {
     /// A page of published articles, newest first, and the total count.
     async fn published(
         &self,
@@ -89,10 +98,6 @@ pub trait ArticleStore: Send + Sync + 'static {
         limit: u32,
         offset: u32,
     ) -> StoreResult<(Vec<SearchHit>, u64)>;
-    /// Publishes scheduled articles whose time has come; returns their ids.
-    async fn publish_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
-    /// Number of articles in any status.
-    async fn article_count(&self) -> StoreResult<u64>;
     /// Published articles for sitemaps, oldest first: (section slug, slug, last modified).
     async fn sitemap_articles(
         &self,

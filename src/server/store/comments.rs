@@ -60,13 +60,6 @@ impl NewComment {
 pub trait CommentStore: Send + Sync + 'static {
     /// How many of a reader's comments have been approved (their trust).
     async fn approved_count(&self, reader_id: i64) -> StoreResult<i64>;
-    /// Bans a reader and rejects their pending comments; returns the ids rejected.
-    async fn ban_reader(&self, id: i64) -> StoreResult<Vec<(i64, i64)>>;
-    /// The article's comment mode override.
-    async fn comment_mode(&self, article_id: i64) -> StoreResult<Option<CommentMode>>;
-    /// Sets (or with `None` clears) an article's comment mode.
-    async fn set_comment_mode(&self, article_id: i64, mode: Option<CommentMode>)
-    -> StoreResult<()>;
     /// Adds a comment (threading fields derived from the parent); returns its id.
     async fn add_comment(
         &self,
@@ -118,8 +111,6 @@ pub trait CommentStore: Send + Sync + 'static {
         id: i64,
         status: CommentStatus,
     ) -> StoreResult<Option<CommentRecord>>;
-    /// Marks a comment as a staff pick (or not).
-    async fn set_featured(&self, id: i64, featured: bool) -> StoreResult<()>;
     /// Replaces a comment's text and its moderation state (status, held reason).
     async fn edit_comment(
         &self,
@@ -129,6 +120,20 @@ pub trait CommentStore: Send + Sync + 'static {
         moderation: (CommentStatus, &str),
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+}
+
+/// Moderation: the queue, reports, featuring, bans and per-article comment modes.
+#[async_trait]
+pub trait ModerationStore: Send + Sync + 'static {
+    /// Bans a reader and rejects their pending comments; returns the ids rejected.
+    async fn ban_reader(&self, id: i64) -> StoreResult<Vec<(i64, i64)>>;
+    /// The article's comment mode override.
+    async fn comment_mode(&self, article_id: i64) -> StoreResult<Option<CommentMode>>;
+    /// Sets (or with `None` clears) an article's comment mode.
+    async fn set_comment_mode(&self, article_id: i64, mode: Option<CommentMode>)
+    -> StoreResult<()>;
+    /// Marks a comment as a staff pick (or not).
+    async fn set_featured(&self, id: i64, featured: bool) -> StoreResult<()>;
     /// Records a report (one per reporter and comment).
     async fn report_comment(
         &self,

@@ -88,6 +88,7 @@ pub type SharedStore = Arc<dyn Store>;
 pub trait Features:
     ContentStore
     + ArticleStore
+    + ListingStore
     + ViewStore
     + EphemeralStore
     + UserStore
@@ -99,12 +100,14 @@ pub trait Features:
     + NewsletterStore
     + ReaderStore
     + CommentStore
+    + ModerationStore
 {
 }
 
 impl<T> Features for T where
     T: ContentStore
         + ArticleStore
+        + ListingStore
         + ViewStore
         + EphemeralStore
         + UserStore
@@ -116,6 +119,7 @@ impl<T> Features for T where
         + NewsletterStore
         + ReaderStore
         + CommentStore
+        + ModerationStore
 {
 }
 

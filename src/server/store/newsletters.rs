@@ -69,7 +69,7 @@ pub trait NewsletterStore: Send + Sync + 'static {
     /// Deletes pending subscriptions requested before `before`; returns how many.
     async fn expire_pending(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     /// (newsletter, status, count) for every subscription.
-    async fn subscription_counts(&self) -> StoreResult<Vec<(String, String, u64)>>;
+    async fn subscription_counts(&self) -> StoreResult<Vec<(String, SubscriptionState, u64)>>;
     /// Subscriptions whose address contains `q`.
     async fn search_subscriptions(
         &self,

@@ -6,14 +6,36 @@
 //! commit. Writers therefore commit one at a time, in the order they took the lock, and the
 //! live log's ids (assigned inside the lock) become visible in increasing order.
 
+/// Columns of an article card; used with the joins in `CARD_FROM`.
+macro_rules! card_columns {
+    () => {
+        "a.id, a.slug, a.title, a.dek, a.published_at, a.word_count, \
+         s.slug AS section_slug, s.title AS section_title, \
+         a.hero_alt, a.hero_caption, a.hero_credit, \
+         i.id AS image_id, i.key AS image_key, i.width AS image_width, i.height AS image_height, \
+         i.widths AS image_widths, \
+         (SELECT COUNT(*) FROM comments cm WHERE cm.article_id = a.id AND cm.status = 'approved') \
+             AS comment_count"
+    };
+}
+macro_rules! card_from {
+    () => {
+        " FROM articles a JOIN sections s ON s.id = a.section_id \
+          LEFT JOIN images i ON i.id = a.hero_image_id "
+    };
+}
+
 mod articles;
 mod comments;
 mod content;
 mod editorial;
 mod ephemeral;
+mod listings;
 mod live;
+mod moderation;
 mod newsletters;
 mod rate_limits;
+mod readers;
 mod users;
 mod views;
 

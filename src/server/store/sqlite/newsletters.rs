@@ -186,8 +186,8 @@ impl NewsletterStore for SqliteStore {
         Ok(n)
     }
 
-    async fn subscription_counts(&self) -> StoreResult<Vec<(String, String, u64)>> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+    async fn subscription_counts(&self) -> StoreResult<Vec<(String, SubscriptionState, u64)>> {
+        let rows: Vec<(String, SubscriptionState, i64)> = sqlx::query_as(
             "SELECT newsletter, status, COUNT(*) FROM subscriptions GROUP BY newsletter, status",
         )
         .fetch_all(&mut *self.conn().await?)

@@ -1,0 +1,232 @@
+//! Listings, full-text search (FTS5), sitemaps and feeds of published articles on SQLite.
+
+use super::{
+    SqliteStore,
+    articles::{CardRow, push_listing_filter},
+};
+use crate::{
+    model::{Article, ArticleCard},
+    server::store::{ArticleStore, Listing, ListingStore, SearchHit, StoreResult},
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite};
+use std::collections::HashMap;
+
+/// Turns a reader's words into an FTS5 query: every word must match, the last one as a prefix.
+/// Quoting each token makes FTS5 operators in the input inert.
+pub(crate) fn fts_query(input: &str) -> Option<String> {
+    let tokens: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(12)
+        .map(|t| t.to_lowercase())
+        .collect();
+    let (last, rest) = tokens.split_last()?;
+    let mut q: Vec<String> = rest.iter().map(|t| format!("\"{t}\"")).collect();
+    q.push(format!("\"{last}\"*"));
+    Some(q.join(" "))
+}
+
+/// Escapes FTS5 output for HTML and turns its private-use markers into `<mark>`.
+fn marked_html(fragment: &str) -> String {
+    crate::server::text::escape_html(fragment)
+        .replace('\u{E000}', "<mark>")
+        .replace('\u{E001}', "</mark>")
+}
+
+#[async_trait]
+impl ListingStore for SqliteStore {
+    async fn published(
+        &self,
+        listing: Listing,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<ArticleCard>, u64)> {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new(concat!("SELECT ", card_columns!(), card_from!()));
+        push_listing_filter(&mut qb, listing);
+        qb.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(limit as i64)
+            .push(" OFFSET ")
+            .push_bind(offset as i64);
+        let rows: Vec<CardRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        let mut cards: Vec<ArticleCard> = rows.into_iter().map(ArticleCard::from).collect();
+        self.fill_authors(&mut cards).await?;
+
+        let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
+        push_listing_filter(&mut count, listing);
+        let total: i64 = count
+            .build_query_scalar()
+            .fetch_one(&mut *self.conn().await?)
+            .await?;
+        Ok((cards, total as u64))
+    }
+
+    async fn cards_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<ArticleCard>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(concat!(
+            "SELECT ",
+            card_columns!(),
+            card_from!(),
+            " WHERE a.status = 'published' AND a.id IN ("
+        ));
+        let mut sep = qb.separated(", ");
+        for id in ids {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        let rows: Vec<CardRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        let mut by_id: HashMap<i64, ArticleCard> = rows
+            .into_iter()
+            .map(|r| (r.id, ArticleCard::from(r)))
+            .collect();
+        let mut cards: Vec<ArticleCard> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        self.fill_authors(&mut cards).await?;
+        Ok(cards)
+    }
+
+    async fn search(
+        &self,
+        query: &str,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<SearchHit>, u64)> {
+        let Some(fts) = fts_query(query) else {
+            return Ok((Vec::new(), 0));
+        };
+        #[derive(sqlx::FromRow)]
+        struct HitRow {
+            #[sqlx(flatten)]
+            card: CardRow,
+            title_hl: String,
+            snippet: String,
+        }
+        let rows: Vec<HitRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            card_columns!(),
+            ", highlight(article_search, 0, char(57344), char(57345)) AS title_hl, \
+               snippet(article_search, -1, char(57344), char(57345), '…', 28) AS snippet \
+             FROM article_search JOIN articles a ON a.id = article_search.rowid \
+             JOIN sections s ON s.id = a.section_id LEFT JOIN images i ON i.id = a.hero_image_id \
+             WHERE article_search MATCH $1 AND a.status = 'published' \
+             ORDER BY bm25(article_search, 10.0, 4.0, 1.0), a.published_at DESC \
+             LIMIT $2 OFFSET $3"
+        ))
+        .bind(&fts)
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&mut *self.conn().await?)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM article_search JOIN articles a ON a.id = article_search.rowid
+             WHERE article_search MATCH $1 AND a.status = 'published'",
+        )
+        .bind(&fts)
+        .fetch_one(&mut *self.conn().await?)
+        .await?;
+        let mut hits: Vec<SearchHit> = rows
+            .into_iter()
+            .map(|r| SearchHit {
+                card: r.card.into(),
+                title_html: marked_html(&r.title_hl),
+                snippet_html: marked_html(&r.snippet),
+            })
+            .collect();
+        let mut cards: Vec<ArticleCard> = hits.iter().map(|h| h.card.clone()).collect();
+        self.fill_authors(&mut cards).await?;
+        for (h, c) in hits.iter_mut().zip(cards) {
+            h.card = c;
+        }
+        Ok((hits, total as u64))
+    }
+
+    async fn sitemap_articles(
+        &self,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<Vec<(String, String, DateTime<Utc>)>> {
+        Ok(sqlx::query_as(
+            "SELECT s.slug, a.slug, COALESCE(a.revised_at, a.published_at, a.updated_at)
+             FROM articles a JOIN sections s ON s.id = a.section_id
+             WHERE a.status = 'published' ORDER BY a.published_at, a.id LIMIT $1 OFFSET $2",
+        )
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&mut *self.conn().await?)
+        .await?)
+    }
+
+    async fn published_count(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE status = 'published'")
+            .fetch_one(&mut *self.conn().await?)
+            .await?;
+        Ok(n as u64)
+    }
+
+    async fn published_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ArticleCard>> {
+        let rows: Vec<CardRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            card_columns!(),
+            card_from!(),
+            " WHERE a.status = 'published' AND a.published_at >= $1 \
+              ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
+        ))
+        .bind(since)
+        .bind(limit as i64)
+        .fetch_all(&mut *self.conn().await?)
+        .await?;
+        let mut cards: Vec<ArticleCard> = rows.into_iter().map(ArticleCard::from).collect();
+        self.fill_authors(&mut cards).await?;
+        Ok(cards)
+    }
+
+    async fn feed_articles(&self, listing: Listing, limit: u32) -> StoreResult<Vec<Article>> {
+        let (cards, _) = self.published(listing, limit, 0).await?;
+        let mut out = Vec::with_capacity(cards.len());
+        for c in cards {
+            if let Some(a) = self.article_by_id(c.id).await? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_queries_quote_every_token() {
+        assert_eq!(
+            fts_query("harbour ferry").unwrap(),
+            "\"harbour\" \"ferry\"*"
+        );
+        assert_eq!(
+            fts_query("\"unbalanced OR NEAR(x)").unwrap(),
+            "\"unbalanced\" \"or\" \"near\" \"x\"*"
+        );
+        assert!(fts_query("  ** ").is_none());
+    }
+
+    #[test]
+    fn highlights_are_escaped_then_marked() {
+        assert_eq!(
+            marked_html("a <b> \u{E000}tide\u{E001} & co"),
+            "a &lt;b&gt; <mark>tide</mark> &amp; co"
+        );
+    }
+}
