@@ -7,21 +7,21 @@ use leptos::{prelude::*, server_fn::codec::GetUrl};
 use crate::{
     api::{auth::require, ctx, forms},
     model::Role,
-    server::newsfeed::{self, FeedItemForm},
+    server::news_feed::{self, FeedItemForm},
 };
 
 /// A page of the News Feed.
 #[server(prefix = "/api", endpoint = "reader/news-feed", input = GetUrl)]
 pub async fn news_feed(before: Option<i64>, key: bool) -> Result<FeedPage, AppError> {
     let svc = ctx::services()?;
-    ctx::respond(newsfeed::feed_page(&svc, before, key, newsfeed::PAGE_ITEMS).await)
+    ctx::respond(news_feed::feed_page(&svc, before, key, news_feed::PAGE_ITEMS).await)
 }
 
 /// One update, for its permalink.
 #[server(prefix = "/api", endpoint = "reader/feed-item", input = GetUrl)]
 pub async fn get_feed_item(id: i64) -> Result<FeedItem, AppError> {
     let svc = ctx::services()?;
-    ctx::respond(newsfeed::item(&svc, id).await)
+    ctx::respond(news_feed::item(&svc, id).await)
 }
 
 /// The composer, optionally editing one item.
@@ -31,7 +31,7 @@ pub async fn composer(edit: Option<i64>) -> Result<ComposerPage, AppError> {
     let svc = ctx::services()?;
     let result = async {
         let editing = match edit {
-            Some(id) => Some(newsfeed::item(&svc, id).await?),
+            Some(id) => Some(news_feed::item(&svc, id).await?),
             None => None,
         };
         Ok(ComposerPage {
@@ -92,7 +92,7 @@ pub async fn post_update(
     };
     let editing = form.id.is_some();
     let values = form.values();
-    let result = newsfeed::post(&svc, &viewer, form)
+    let result = news_feed::post(&svc, &viewer, form)
         .await
         .map(|id| FormOutcome {
             // After an edit, back to the composer; after a post, a fresh form (focused again).
@@ -115,7 +115,7 @@ pub async fn post_update(
 pub async fn delete_update(id: i64) -> Result<FormOutcome, AppError> {
     let viewer = require(Role::Editor)?;
     let svc = ctx::services()?;
-    let result = newsfeed::delete(&svc, &viewer, id)
+    let result = news_feed::delete(&svc, &viewer, id)
         .await
         .map(|_| FormOutcome {
             redirect: Some("/editor/live?deleted=1".into()),
@@ -129,7 +129,7 @@ pub async fn delete_update(id: i64) -> Result<FormOutcome, AppError> {
 pub async fn pin_update(id: i64, pinned: bool) -> Result<FormOutcome, AppError> {
     let viewer = require(Role::Editor)?;
     let svc = ctx::services()?;
-    let result = newsfeed::set_pinned(&svc, &viewer, id, pinned)
+    let result = news_feed::set_pinned(&svc, &viewer, id, pinned)
         .await
         .map(|_| FormOutcome {
             redirect: Some("/editor/live".into()),

@@ -5,7 +5,7 @@ use crate::model::{AppError, ArticleLookup, FrontPage, ListingPage, SearchPage, 
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 
 #[cfg(feature = "ssr")]
-use crate::{api::ctx, server::reader};
+use crate::{api::ctx, server::pages as reader};
 
 /// The front page.
 #[server(prefix = "/api", endpoint = "reader/front", input = GetUrl)]

@@ -343,7 +343,7 @@ mod live {
     use super::*;
     use crate::{
         model::{LiveKind, Role, Viewer},
-        server::newsfeed::{self, FeedItemForm},
+        server::news_feed::{self, FeedItemForm},
     };
     use axum::body::{Body, Bytes};
     use axum::http::Request;
@@ -417,7 +417,7 @@ mod live {
         let sequencer = crate::server::live::spawn_sequencer(app.svc.clone());
         let ed = editor(&app).await;
         let mut stream = open_stream(&app, None).await;
-        let first = newsfeed::post(
+        let first = news_feed::post(
             &app.svc,
             &ed,
             FeedItemForm {
@@ -442,8 +442,8 @@ mod live {
             ..Default::default()
         };
         edit.id = Some(first);
-        newsfeed::post(&app.svc, &ed, edit).await.unwrap();
-        let second = newsfeed::post(
+        news_feed::post(&app.svc, &ed, edit).await.unwrap();
+        let second = news_feed::post(
             &app.svc,
             &ed,
             FeedItemForm {
@@ -453,7 +453,7 @@ mod live {
         )
         .await
         .unwrap();
-        newsfeed::delete(&app.svc, &ed, first).await.unwrap();
+        news_feed::delete(&app.svc, &ed, first).await.unwrap();
 
         let mut resumed = open_stream(&app, Some(&seen)).await;
         let got = read_events(&mut resumed, 3).await;

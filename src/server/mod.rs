@@ -1,33 +1,25 @@
-//! Everything that runs only on the server: configuration, storage, HTTP, jobs.
+//! Everything that runs only on the server, in two rooms:
+//!
+//! - [`domain`]: what the newsroom does — articles, the News Feed, comments, readers,
+//!   newsletters, staff accounts, the audit log, the pages readers browse. It takes plain data
+//!   in, hands plain data up, and writes every change through one unit of work.
+//! - [`infra`]: how it runs — configuration, the store, HTTP and its middleware, cookies,
+//!   live streams, mail, media, background jobs, syndication feeds, the command line.
+//!
+//! Both are re-exported here (`crate::server::comments`, `crate::server::store`, ...) so a
+//! path says what a thing is, not which room it sits in. ARCHITECTURE.md has the rules.
 
-pub mod articles;
-pub mod audit;
-pub mod auth;
-pub mod cli;
-pub mod comments;
-pub mod config;
-pub mod cookies;
-pub mod crypto;
-pub mod email;
-pub mod feeds;
-pub mod flash;
-pub mod frontend;
-pub mod guard;
-pub mod http;
-pub mod jobs;
-pub mod live;
-pub mod mail;
-pub mod media;
-pub mod newsfeed;
-pub mod newsletters;
-pub mod popularity;
-pub mod reader;
-pub mod readers;
-pub mod seed;
-pub mod state;
-pub mod store;
-pub mod text;
-pub mod users;
+pub mod domain;
+pub mod infra;
+
+pub use domain::{
+    articles, audit, auth, comments, news_feed, newsletters, pages, popularity, readers, seed,
+    users,
+};
+pub use infra::{
+    cli, config, cookies, crypto, email, flash, frontend, guard, http, jobs, live, mail, media,
+    state, store, syndication, text,
+};
 
 #[cfg(test)]
 mod editor_http_tests;

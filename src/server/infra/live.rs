@@ -176,7 +176,7 @@ pub fn gone(target: i64) -> Payload {
 /// Each channel's producer builds its own payload from plain data.
 pub async fn render_event(svc: &Services, rec: &LiveEventRecord) -> Arc<LiveEvent> {
     let (kind, data) = match rec.channel {
-        Channel::NewsFeed => crate::server::newsfeed::live_payload(svc, rec).await,
+        Channel::NewsFeed => crate::server::news_feed::live_payload(svc, rec).await,
         Channel::Comments(_) => crate::server::comments::live_payload(svc, rec).await,
     };
     Arc::new(LiveEvent {

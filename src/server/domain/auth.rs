@@ -86,9 +86,10 @@ pub async fn verify_password(hash: String, password: String) -> bool {
     .unwrap_or(false)
 }
 
-/// Trims and lower-cases an email address for lookups.
+/// An email address in the one normal form the whole site uses ([`crate::server::email::normalize`]); text
+/// that is no valid address is only trimmed and lower-cased, so it matches nothing.
 pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    crate::server::email::normalize(email).unwrap_or_else(|_| email.trim().to_lowercase())
 }
 
 /// Checks a new staff password.

@@ -58,11 +58,11 @@ pub async fn front_page(svc: &Services) -> Result<FrontPage, AppError> {
         sections,
         editors_picks,
         most_popular: most_popular(svc, 5).await?,
-        feed: crate::server::newsfeed::feed_page(
+        feed: crate::server::news_feed::feed_page(
             svc,
             None,
             false,
-            crate::server::newsfeed::COLUMN_ITEMS,
+            crate::server::news_feed::COLUMN_ITEMS,
         )
         .await?,
     })
@@ -102,11 +102,11 @@ pub async fn rails(svc: &Services, exclude: Option<i64>) -> Result<Rails, AppErr
         editors_picks: keep(picks, 4),
         more_news: keep(more, 6),
         feed: Some(
-            crate::server::newsfeed::feed_page(
+            crate::server::news_feed::feed_page(
                 svc,
                 None,
                 false,
-                crate::server::newsfeed::COLUMN_ITEMS,
+                crate::server::news_feed::COLUMN_ITEMS,
             )
             .await?,
         ),

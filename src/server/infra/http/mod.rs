@@ -45,7 +45,7 @@ pub fn router(state: AppState, frontend: &Frontend) -> Router {
     };
 
     let routes = Router::new()
-        .merge(crate::server::feeds::routes())
+        .merge(crate::server::syndication::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/live/feed", get(crate::server::live::feed_stream))
         .route(
