@@ -140,7 +140,9 @@ vocabulary! {
 
 vocabulary! {
     /// The order of an article's comment threads.
+    #[derive(Default)]
     pub enum CommentSort ("comment order") {
+        #[default]
         Oldest = "oldest",
         Newest = "newest",
         /// Most replied first.
@@ -148,25 +150,15 @@ vocabulary! {
     }
 }
 
-impl Default for CommentSort {
-    fn default() -> Self {
-        CommentSort::Oldest
-    }
-}
-
 vocabulary! {
     /// A tab of the moderation queue.
+    #[derive(Default)]
     pub enum ModerationTab ("moderation tab") {
         /// Comments held for approval.
+        #[default]
         Pending = "pending",
         /// Comments with open reports.
         Reported = "reported",
-    }
-}
-
-impl Default for ModerationTab {
-    fn default() -> Self {
-        ModerationTab::Pending
     }
 }
 
