@@ -14,7 +14,7 @@ pub mod model;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod site;
-#[cfg(test)]
+#[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 
 /// The browser entry point: hydrates the islands on the page.

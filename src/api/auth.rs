@@ -20,10 +20,10 @@ pub fn viewer() -> Option<Viewer> {
 /// (Middleware already refuses by URL prefix; this is the second lock on the same door.)
 #[cfg(feature = "ssr")]
 pub fn require(role: Role) -> Result<Viewer, AppError> {
-    match viewer() {
-        None => ctx::respond(Err(AppError::Unauthorized)),
-        Some(v) if !v.can(role) => ctx::respond(Err(AppError::Forbidden)),
-        Some(v) => Ok(v),
+    let v = viewer().ok_or(AppError::Unauthorized);
+    match v.and_then(|v| v.require(role).map(|()| v)) {
+        Ok(v) => Ok(v),
+        Err(e) => ctx::respond(Err(e)),
     }
 }
 
