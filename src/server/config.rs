@@ -47,6 +47,18 @@ pub struct SiteConfig {
     pub language: String,
     #[serde(default)]
     pub disclaimer: String,
+    /// `development` allows local conveniences (the demo staff account); `production` never.
+    #[serde(default)]
+    pub mode: SiteMode,
+}
+
+/// Where the site runs. Production is the default, so a forgotten key is the safe choice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteMode {
+    #[default]
+    Production,
+    Development,
 }
 
 fn default_language() -> String {
@@ -478,6 +490,12 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// True only when `site.mode = "development"`: local conveniences such as the demo staff
+    /// account are allowed.
+    pub fn is_development(&self) -> bool {
+        self.site.mode == SiteMode::Development
     }
 
     /// True when the site is served over https (cookies get `Secure`).
