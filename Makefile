@@ -11,12 +11,17 @@ export CARGO_TERM_COLOR ?= always
 
 BIN := target/release/newsroom
 
-.PHONY: run dev test build bootstrap bootstrap-test test-rust test-e2e budget bench-live bench-comments lighthouse fmt lint clean
+.PHONY: run demo-live dev test build bootstrap bootstrap-test test-rust test-e2e budget bench-live bench-comments bench-watch lighthouse fmt lint clean
 
+# The server prints its address and, in development mode, the demo staff sign-in when it is ready.
 run: bootstrap build
-	$(BIN) migrate
-	$(BIN) seed-demo
-	$(BIN) serve
+	@$(BIN) migrate
+	@$(BIN) seed-demo
+	@$(BIN) serve
+
+# Next to `make run`, in a second terminal: a new fictional News Feed update every minute.
+demo-live:
+	$(BIN) demo-live
 
 dev: bootstrap
 	cargo leptos watch
@@ -34,8 +39,17 @@ bootstrap-test:
 # browser tests, so dependencies compile once.
 test: bootstrap-test build test-rust budget test-e2e
 
+# `cargo leptos build` compiles the server with these variables set; cargo tracks them for the
+# crates that read them, so a test build without them would recompile those crates and every
+# crate above them. The Rust tests get exactly cargo-leptos' environment (BENCHMARKS.md,
+# "One build").
+LEPTOS_BUILD_ENV := LEPTOS_OUTPUT_NAME=newsroom LEPTOS_SITE_ROOT=target/site \
+	LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 \
+	LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true \
+	LEPTOS_HASH_FILE_NAME=hash.txt
+
 test-rust:
-	cargo nextest run --release --no-default-features --features ssr --no-fail-fast
+	env $(LEPTOS_BUILD_ENV) cargo nextest run --release --no-default-features --features ssr --no-fail-fast
 
 budget:
 	SKIP_BUILD=1 scripts/budget.sh --check
@@ -48,6 +62,9 @@ bench-live:
 
 bench-comments:
 	scripts/bench-comments.sh
+
+bench-watch:
+	scripts/watch-timing.sh
 
 lighthouse:
 	scripts/lighthouse.sh

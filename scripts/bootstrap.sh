@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Installs what Newsroom needs to build (and, with `test`, to test), skipping what is present.
-# Idempotent: safe to run before every `make` target. Says what it installs.
+# Idempotent: safe to run before every `make` target. Says what it will install, how long that
+# takes on a 2-core machine (measured, see BENCHMARKS.md "First run"), and how far it has got.
 #
 #   scripts/bootstrap.sh          # build tools: wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt
-#   scripts/bootstrap.sh test     # plus cargo-nextest, chromium, PostgreSQL, aiosmtpd, Playwright
+#   scripts/bootstrap.sh test     # plus cargo-nextest, chromium, PostgreSQL, aiosmtpd,
+#                                 # feedparser, Playwright
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODE="${1:-build}"
 CARGO_LEPTOS_VERSION="0.3.10"
 BINARYEN_VERSION="132.0.0"
+NEXTEST_VERSION="0.9.143"
 
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 
@@ -25,58 +28,89 @@ tool_install() {
   say "installed $1 in $((SECONDS - started)) s"
 }
 
-# --- Rust: the browser target ---
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "installing the wasm32-unknown-unknown target"
-  rustup target add wasm32-unknown-unknown
-fi
-
-# --- cargo-leptos: 0.3.11 needs a newer rustc; without no_downloads it tries the internet ---
-if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 8 minutes on 2 cores, once)"
-  tool_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
-fi
-
-# --- wasm-bindgen CLI: exactly the version Cargo.lock pins (no --locked: its lockfile names a
-#     crate version the registry does not serve) ---
+# --- what is missing ---
 if [ ! -f Cargo.lock ]; then
   say "generating Cargo.lock"
   cargo generate-lockfile
 fi
+# wasm-bindgen CLI: exactly the version Cargo.lock pins.
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
-if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WBG_VERSION}\$"; then
-  say "installing wasm-bindgen-cli $WBG_VERSION"
-  tool_install wasm-bindgen-cli --version "=$WBG_VERSION"
-fi
 
-# --- wasm-opt from npm's binaryen (Debian's binaryen is too old) ---
-if [ ! -x .tools/node_modules/.bin/wasm-opt ]; then
-  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into .tools/"
-  npm install --prefix .tools --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
-fi
+steps=()      # step names, in order
+minutes=()    # estimated minutes on 2 cores
+need() { steps+=("$1"); minutes+=("$2"); }
 
-[ "$MODE" = "test" ] || exit 0
+rustup target list --installed | grep -qx wasm32-unknown-unknown || need wasm-target 1
+cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION" || need cargo-leptos 11
+wasm-bindgen --version 2>/dev/null | grep -q " ${WBG_VERSION}\$" || need wasm-bindgen 2
+[ -x .tools/node_modules/.bin/wasm-opt ] || need wasm-opt 1
 
-# --- the Rust test runner (preinstalled on some machines; otherwise built once) ---
-if ! cargo nextest --version >/dev/null 2>&1; then
-  say "installing cargo-nextest (takes a few minutes, once)"
-  tool_install cargo-nextest --version 0.9.143 --locked
-fi
-
-# --- test tools from Debian: chromium for Playwright, PostgreSQL, a real SMTP server ---
 apt_missing=()
-[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
-[ -x /usr/lib/postgresql/15/bin/initdb ] || apt_missing+=(postgresql)
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_missing+=(python3-aiosmtpd)
-if [ "${#apt_missing[@]}" -gt 0 ]; then
-  say "installing from Debian: ${apt_missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}"
+if [ "$MODE" = "test" ]; then
+  cargo nextest --version >/dev/null 2>&1 || need cargo-nextest 6
+  # Test tools from Debian: chromium for Playwright, PostgreSQL, a real SMTP server, and the
+  # feed parser that reads our RSS and Atom in the Rust tests.
+  [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || apt_missing+=(postgresql)
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_missing+=(python3-aiosmtpd)
+  /usr/bin/python3 -c 'import feedparser' 2>/dev/null || apt_missing+=(python3-feedparser)
+  [ "${#apt_missing[@]}" -eq 0 ] || need debian-packages 2
+  [ -d end2end/node_modules/@playwright/test ] || need playwright 1
 fi
 
-# --- Playwright and friends (the browser itself is Debian's chromium, never downloaded) ---
-if [ ! -d end2end/node_modules/@playwright/test ]; then
-  say "installing end-to-end test packages (npm ci in end2end/)"
-  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+total=0
+for m in "${minutes[@]+"${minutes[@]}"}"; do total=$((total + m)); done
+if [ "${#steps[@]}" -eq 0 ]; then
+  exit 0
 fi
+say "to install (${MODE} tools), about ${total} min on 2 cores, once per machine:"
+for i in "${!steps[@]}"; do
+  printf '            %-16s ~%s min\n' "${steps[$i]}" "${minutes[$i]}"
+done
+
+begun=$SECONDS
+step=0
+progress() {
+  step=$((step + 1))
+  say "[$step/${#steps[@]}, $(((SECONDS - begun) / 60)) of ~${total} min so far] $*"
+}
+
+for s in "${steps[@]}"; do
+  case "$s" in
+    wasm-target)
+      progress "adding the wasm32-unknown-unknown target"
+      rustup target add wasm32-unknown-unknown
+      ;;
+    cargo-leptos)
+      # 0.3.11 needs a newer rustc; without no_downloads it tries the internet.
+      progress "building cargo-leptos $CARGO_LEPTOS_VERSION (~11 min; cargo prints each crate)"
+      tool_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+      ;;
+    wasm-bindgen)
+      # No --locked: its lockfile names a crate version the registry does not serve.
+      progress "building wasm-bindgen-cli $WBG_VERSION (~2 min)"
+      tool_install wasm-bindgen-cli --version "=$WBG_VERSION"
+      ;;
+    wasm-opt)
+      # npm's binaryen (Debian's binaryen is too old).
+      progress "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into .tools/"
+      npm install --prefix .tools --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+      ;;
+    cargo-nextest)
+      progress "building cargo-nextest $NEXTEST_VERSION (~6 min)"
+      tool_install cargo-nextest --version "$NEXTEST_VERSION" --locked
+      ;;
+    debian-packages)
+      progress "installing from Debian: ${apt_missing[*]}"
+      SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}"
+      ;;
+    playwright)
+      # Playwright and friends (the browser itself is Debian's chromium, never downloaded).
+      progress "installing end-to-end test packages (npm ci in end2end/)"
+      (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+      ;;
+  esac
+done
+say "done in $(((SECONDS - begun) / 60)) min $(((SECONDS - begun) % 60)) s"

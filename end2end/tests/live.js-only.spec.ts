@@ -34,6 +34,11 @@ async function post(editor: Page, headline: string, body = ''): Promise<void> {
   const done = editor.waitForResponse((r) => r.url().includes('/api/editor/live-post'));
   await form.getByRole('button', { name: 'Post update' }).click();
   expect((await done).status()).toBe(200);
+  // After the answer the composer navigates itself to a fresh form (`?posted=ID`). Wait for
+  // that page, or the next `goto` races it and one of the two navigations is aborted
+  // (net::ERR_ABORTED), which is how this suite used to fail on a busy machine.
+  await editor.waitForURL(/\/editor\/live\?posted=\d+$/);
+  await hydrated(editor);
 }
 
 function feedItem(page: Page, headline: string) {
@@ -60,6 +65,7 @@ test('two open pages show new, edited and deleted updates within a second', asyn
   const saved = ed.page.waitForResponse((r) => r.url().includes('/api/editor/live-post'));
   await form.getByRole('button', { name: 'Save update' }).click();
   await saved;
+  await ed.page.waitForURL(/\/editor\/live\?saved=1$/);
   for (const reader of [a.page, b.page]) {
     const item = feedItem(reader, 'Quay road reopens after water main repair');
     await expect(item).toBeVisible({ timeout: 1000 });
@@ -75,6 +81,7 @@ test('two open pages show new, edited and deleted updates within a second', asyn
     .getByRole('button', { name: 'Delete' })
     .click();
   await deleted;
+  await ed.page.waitForURL(/\/editor\/live\?deleted=1$/);
   for (const reader of [a.page, b.page]) {
     await expect(feedItem(reader, 'Quay road reopens after water main repair')).toHaveCount(0, { timeout: 1000 });
   }

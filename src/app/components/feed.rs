@@ -7,6 +7,18 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// When an update was posted, in the site's time zone and the site's one format: the time alone
+/// for today, with the date before that ("4 December 2026, 07:45"). The server renders this for
+/// pages and for live pushes alike; browsers do not reformat it.
+fn posted_at(at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    if at.with_timezone(&tz).date_naive() == today {
+        format::time(at, tz)
+    } else {
+        format::date_time(at, tz)
+    }
+}
+
 /// One update.
 #[component]
 pub fn FeedItemView(item: FeedItem) -> impl IntoView {
@@ -17,7 +29,7 @@ pub fn FeedItemView(item: FeedItem) -> impl IntoView {
     let updated = item.edited.then(|| {
         view! {
             <span class="feed-item__updated">
-                "Updated " <time datetime=format::iso(item.updated_at)>{format::time(item.updated_at, tz)}</time>
+                "Updated " <time datetime=format::iso(item.updated_at)>{posted_at(item.updated_at, tz)}</time>
             </span>
         }
     });
@@ -43,9 +55,7 @@ pub fn FeedItemView(item: FeedItem) -> impl IntoView {
         >
             <article aria-labelledby=labelled_by>
                 <p class="feed-item__meta">
-                    <time datetime=format::iso(item.created_at) data-local-time>
-                        {format::time(item.created_at, tz)}
-                    </time>
+                    <time datetime=format::iso(item.created_at)>{posted_at(item.created_at, tz)}</time>
                     {updated}
                     {flags}
                 </p>

@@ -31,7 +31,12 @@ pub fn PromoBanner() -> impl IntoView {
             // "Dismiss" is a server-function form (a plain post without JavaScript, in place
             // with it) that sets a preference cookie; the banner hides either way.
             <aside class="promo" aria-label="Announcement">
-                <p class="promo__text">{p.text} " " <a href=p.link_href>{p.link_label}</a></p>
+                // On a phone the text shortens to one line; the link stays whole.
+                <p class="promo__text">
+                    <span class="promo__long">{p.text}</span>
+                    " "
+                    <a href=p.link_href>{p.link_label}</a>
+                </p>
                 <ServerForm
                     id="promo-dismiss".to_owned()
                     action=DismissPromo::PATH
@@ -87,6 +92,20 @@ pub fn SiteHeader() -> impl IntoView {
             }
         })
         .collect_view();
+    let menu = site
+        .more
+        .iter()
+        .map(|l| {
+            view! {
+                <li>
+                    <a href=l.href.clone()>{l.label.clone()}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    // Phone first: the masthead is one row (name, a search link, a menu), sections scroll
+    // sideways in one row. From 700px wide the tagline, the search box and the Newsletters
+    // button show instead of the compact tools. Both work without JavaScript.
     view! {
         <header class="site-header">
             <div class="masthead">
@@ -105,6 +124,27 @@ pub fn SiteHeader() -> impl IntoView {
                     <a class="button button--outline" href="/newsletters">
                         "Newsletters"
                     </a>
+                </div>
+                <div class="masthead__compact">
+                    <a class="masthead__icon" href="/search">
+                        <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                            <circle cx="10.5" cy="10.5" r="6.5" />
+                            <path d="M15.5 15.5 21 21" />
+                        </svg>
+                        <span class="visually-hidden">"Search"</span>
+                    </a>
+                    <details class="menu masthead__menu">
+                        <summary>"Menu"</summary>
+                        <ul class="menu__list">
+                            <li>
+                                <a href="/newsletters">"Newsletters"</a>
+                            </li>
+                            <li>
+                                <a href="/news-feed">"News Feed"</a>
+                            </li>
+                            {menu}
+                        </ul>
+                    </details>
                 </div>
             </div>
             <nav class="site-nav" aria-label="Sections">

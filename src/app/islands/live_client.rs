@@ -38,31 +38,6 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Shows every `time[data-local-time]` under `el` in the reader's own time zone.
-fn localize_times(el: &Element) {
-    let Ok(times) = el.query_selector_all("time[datetime]") else {
-        return;
-    };
-    let options = js_sys::Object::new();
-    let _ = Reflect::set(&options, &"hour".into(), &"2-digit".into());
-    let _ = Reflect::set(&options, &"minute".into(), &"2-digit".into());
-    for i in 0..times.length() {
-        let Some(t) = times.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        let Some(iso) = t.get_attribute("datetime") else {
-            continue;
-        };
-        let date = js_sys::Date::new(&JsValue::from_str(&iso));
-        if date.get_time().is_nan() {
-            continue;
-        }
-        let text = date.to_locale_time_string_with_options("default", &options);
-        t.set_text_content(text.as_string().as_deref());
-        let _ = t.set_attribute("title", &String::from(date.to_string()));
-    }
-}
-
 fn set_status(l: &Live, text: &str) {
     if let Some(s) = &l.status {
         s.set_text_content(Some(text));
@@ -104,7 +79,6 @@ fn insert_top(l: &Live, el: &Element) {
     let _ = l
         .list
         .insert_before(el, anchor.as_ref().map(|a| a.as_ref()));
-    localize_times(el);
     if l.limit > 0 {
         while l.list.child_element_count() as usize > l.limit {
             if let Some(last) = l.list.last_element_child() {
@@ -161,7 +135,6 @@ fn on_upsert(l: &mut Live, data: &JsValue) {
                 let _ = new_replies.replace_with_with_node_1(&old_replies);
             }
             let _ = old.replace_with_with_node_1(&el);
-            localize_times(&el);
         }
         return;
     }
@@ -173,7 +146,6 @@ fn on_upsert(l: &mut Live, data: &JsValue) {
                 .flatten()
         }) {
             let _ = replies.append_child(&el);
-            localize_times(&el);
         }
         return;
     }
@@ -191,7 +163,6 @@ fn on_upsert(l: &mut Live, data: &JsValue) {
         "bottom" => {
             // Below everything already read: nothing moves, so no need to wait.
             let _ = l.list.append_child(&el);
-            localize_times(&el);
         }
         "elsewhere" => {
             l.queue.push((id, html));
@@ -306,7 +277,6 @@ pub fn attach(root: HtmlElement) {
     let Ok(Some(list)) = host.query_selector("ol.feed-list") else {
         return;
     };
-    localize_times(&list);
     let attr = |n: &str| host.get_attribute(n);
     let find = |sel: &str| {
         host.query_selector(sel)

@@ -1,4 +1,5 @@
-//! The `newsroom` command line: serve, migrate, seed-demo and account administration.
+//! The `newsroom` command line (clap): serve, migrate, seed-demo, demo-live and account
+//! administration.
 
 use crate::server::{
     config::Config,
@@ -6,72 +7,96 @@ use crate::server::{
     state::{Clock, Services},
     store,
 };
+use clap::{Parser, Subcommand, ValueEnum};
 use leptos::prelude::LeptosOptions;
-use std::{net::SocketAddr, process::ExitCode, sync::Arc};
+use std::{net::SocketAddr, path::Path, process::ExitCode, sync::Arc};
 
-const USAGE: &str = "\
-newsroom — a newsroom's website
-
-USAGE:
-    newsroom [COMMAND] [--config PATH]
-
-COMMANDS:
-    serve            Serve the site (default). Applies migrations first.
-    migrate          Create or upgrade the database, then exit.
-    seed-demo        Load the fictional demo newsroom into an empty database.
-    create-editor    Create a staff account:
-                       --email E --name N --role admin|editor|contributor
-                     The password is read from NEWSROOM_PASSWORD, or else from stdin
-                     (one line). There is no default password.
-    import-subscribers
-                     Add confirmed subscribers from a file with one address per line
-                     (only people who have already agreed to receive the newsletter):
-                       --newsletter SLUG --file PATH
-    help             Show this message.
-
-ENVIRONMENT:
-    DATABASE_URL       Database (default from Leptos.toml: sqlite://data/newsroom.db)
-    LEPTOS_SITE_ADDR   Address to listen on (default 127.0.0.1:3000)
-    LEPTOS_SITE_ROOT   Built assets (default target/site)
-    NEWSROOM__*        Override any Leptos.toml key, e.g. NEWSROOM__SITE__NAME
-    RUST_LOG           Log filter (default info)
-";
-
-/// Parsed command line.
-#[derive(Debug, Default)]
-struct Args {
-    command: String,
+/// A newsroom's website: serve it, set up its database and administer accounts.
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsroom",
+    version,
+    about = "A newsroom's website: serve it, set up its database and administer accounts.",
+    after_help = "\
+Environment:
+  DATABASE_URL       Database (default from Leptos.toml: sqlite://data/newsroom.db)
+  LEPTOS_SITE_ADDR   Address to listen on (default 127.0.0.1:3000)
+  LEPTOS_SITE_ROOT   Built assets (default target/site)
+  NEWSROOM__*        Override any Leptos.toml key, e.g. NEWSROOM__SITE__NAME
+  RUST_LOG           Log filter (default info)"
+)]
+struct Cli {
+    /// The publication's configuration file [default: Leptos.toml, or $NEWSROOM_CONFIG]
+    #[arg(long, global = true, value_name = "PATH")]
     config: Option<String>,
-    flags: Vec<(String, String)>,
+    /// What to do (serve when omitted).
+    #[command(subcommand)]
+    command: Option<Command>,
 }
 
-fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, String> {
-    let mut args = Args::default();
-    let mut it = raw.into_iter();
-    while let Some(a) = it.next() {
-        if let Some(name) = a.strip_prefix("--") {
-            let (name, value) = match name.split_once('=') {
-                Some((n, v)) => (n.to_owned(), v.to_owned()),
-                None => (
-                    name.to_owned(),
-                    it.next().ok_or_else(|| format!("--{name} needs a value"))?,
-                ),
-            };
-            if name == "config" {
-                args.config = Some(value);
-            } else {
-                args.flags.push((name, value));
-            }
-        } else if args.command.is_empty() {
-            args.command = a;
-        } else {
-            return Err(format!("unexpected argument {a:?}"));
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the site (the default). Applies migrations first.
+    Serve,
+    /// Create or upgrade the database, then exit.
+    Migrate,
+    /// Load the fictional demo newsroom into an empty database: articles, two days of News
+    /// Feed, a sent newsletter, and in development mode a demo staff account.
+    SeedDemo,
+    /// Post a new fictional News Feed update every little while, so open pages show live push
+    /// (development mode only; run it next to `newsroom serve`).
+    DemoLive {
+        /// Seconds between updates.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        every: u64,
+        /// Stop after this many updates (default: run until interrupted).
+        #[arg(long)]
+        count: Option<u32>,
+    },
+    /// Create a staff account. The password is read from NEWSROOM_PASSWORD, or else from
+    /// stdin (one line). There is no default password.
+    CreateEditor {
+        /// Sign-in address.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the editor and the audit log.
+        #[arg(long)]
+        name: String,
+        /// What the account may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Add confirmed subscribers from a file with one address per line (only people who have
+    /// already agreed to receive the newsletter).
+    ImportSubscribers {
+        /// Slug of a newsletter in Leptos.toml.
+        #[arg(long)]
+        newsletter: String,
+        /// File with one address per line.
+        #[arg(long, value_name = "PATH")]
+        file: std::path::PathBuf,
+    },
+}
+
+/// A staff role, as typed on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RoleArg {
+    /// Everything, including accounts.
+    Admin,
+    /// Publishes and moderates.
+    Editor,
+    /// Writes drafts.
+    Contributor,
+}
+
+impl From<RoleArg> for crate::model::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Self::Admin,
+            RoleArg::Editor => Self::Editor,
+            RoleArg::Contributor => Self::Contributor,
         }
     }
-    if args.command.is_empty() {
-        args.command = "serve".into();
-    }
-    Ok(args)
 }
 
 fn init_tracing() {
@@ -81,28 +106,23 @@ fn init_tracing() {
     let _ = fmt().with_env_filter(filter).with_target(false).try_init();
 }
 
-/// Entry point of the binary.
-/// Runs the command line; `frontend` is the UI the `serve` command serves.
+/// Entry point of the binary; `frontend` is the UI the `serve` command serves.
 pub async fn main(frontend: &'static http::Frontend) -> ExitCode {
+    // `--help`, `help <command>`, `--version` and usage errors (exit code 2) are clap's.
+    let cli = Cli::parse();
     init_tracing();
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
+    let config = cli.config.as_deref();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config, frontend).await,
+        Command::Migrate => migrate(config).await.map(|_| ()),
+        Command::SeedDemo => seed_demo(config).await,
+        Command::DemoLive { every, count } => demo_live(config, every, count).await,
+        Command::CreateEditor { email, name, role } => {
+            create_editor(config, &email, &name, role.into()).await
         }
-    };
-    let result = match args.command.as_str() {
-        "serve" => serve(&args, frontend).await,
-        "migrate" => migrate(&args).await.map(|_| ()),
-        "seed-demo" => seed_demo(&args).await,
-        "create-editor" => create_editor(&args).await,
-        "import-subscribers" => import_subscribers(&args).await,
-        "help" | "--help" | "-h" => {
-            print!("{USAGE}");
-            Ok(())
+        Command::ImportSubscribers { newsletter, file } => {
+            import_subscribers(config, &newsletter, &file).await
         }
-        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -113,8 +133,8 @@ pub async fn main(frontend: &'static http::Frontend) -> ExitCode {
     }
 }
 
-async fn open_services(args: &Args) -> Result<Arc<Services>, String> {
-    let config = Config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
+async fn open_services(config: Option<&str>) -> Result<Arc<Services>, String> {
+    let config = Config::load(config).map_err(|e| e.to_string())?;
     let store = store::open(&config.storage.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
@@ -128,31 +148,62 @@ async fn open_services(args: &Args) -> Result<Arc<Services>, String> {
     Ok(Arc::new(services))
 }
 
-async fn migrate(args: &Args) -> Result<Arc<Services>, String> {
-    let svc = open_services(args).await?;
+async fn migrate(config: Option<&str>) -> Result<Arc<Services>, String> {
+    let svc = open_services(config).await?;
     tracing::info!("database is up to date");
     Ok(svc)
 }
 
-async fn seed_demo(args: &Args) -> Result<(), String> {
-    let svc = open_services(args).await?;
+async fn seed_demo(config: Option<&str>) -> Result<(), String> {
+    let svc = open_services(config).await?;
     match seed::seed_demo(&svc).await.map_err(|e| e.to_string())? {
-        seed::SeedOutcome::Seeded { articles } => {
-            println!("Loaded the demo newsroom: {articles} articles.");
+        seed::DemoOutcome::Seeded { articles, living } => {
+            println!(
+                "Loaded the demo newsroom: {articles} articles, {} News Feed updates ({} of \
+                 them updated), {} sent newsletter issue.",
+                living.feed_items, living.edited, living.sent_issues
+            );
         }
-        seed::SeedOutcome::AlreadyHasContent => {
+        seed::DemoOutcome::AlreadyHasContent { .. } => {
             println!("The database already has articles; demo content was not loaded.");
         }
+    }
+    if let Some(hint) = seed::living::demo_staff_hint(&svc).await {
+        println!("Demo {hint}");
     }
     Ok(())
 }
 
-fn flag<'a>(args: &'a Args, name: &str) -> Result<&'a str, String> {
-    args.flags
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .ok_or_else(|| format!("--{name} is required\n\n{USAGE}"))
+async fn demo_live(config: Option<&str>, every: u64, count: Option<u32>) -> Result<(), String> {
+    let svc = open_services(config).await?;
+    if !svc.config.is_development() {
+        return Err(
+            "demo-live posts fictional updates; it runs only with site.mode = \
+                    \"development\""
+                .into(),
+        );
+    }
+    println!(
+        "Posting a fictional News Feed update every {every} s to {}; open {}/news-feed in two \
+         windows to watch them arrive. Ctrl-C stops.",
+        svc.config.storage.database_url, svc.config.site.base_url
+    );
+    let (mut posted, mut previous) = (0, None);
+    loop {
+        let (id, headline) = seed::living::post_demo_update(&svc, posted, previous)
+            .await
+            .map_err(|e| e.to_string())?;
+        posted += 1;
+        println!("posted: {headline}");
+        previous = Some((id, headline));
+        if count.is_some_and(|c| posted >= c) {
+            return Ok(());
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(every)) => {}
+            _ = shutdown_signal() => return Ok(()),
+        }
+    }
 }
 
 fn read_password() -> Result<String, String> {
@@ -170,15 +221,15 @@ fn read_password() -> Result<String, String> {
     Ok(p)
 }
 
-async fn create_editor(args: &Args) -> Result<(), String> {
-    use crate::model::{AppError, Role};
-    let email = flag(args, "email")?;
-    let name = flag(args, "name")?;
-    let role = flag(args, "role")?;
-    let role = Role::parse(role)
-        .ok_or_else(|| format!("--role must be admin, editor or contributor, not {role:?}"))?;
+async fn create_editor(
+    config: Option<&str>,
+    email: &str,
+    name: &str,
+    role: crate::model::Role,
+) -> Result<(), String> {
+    use crate::model::AppError;
     let password = read_password()?;
-    let svc = open_services(args).await?;
+    let svc = open_services(config).await?;
     match crate::server::auth::create_user(&svc, email, name, role, &password).await {
         Ok(id) => {
             println!("Created {} ({}) with id {id}.", email.trim(), role.label());
@@ -193,11 +244,14 @@ async fn create_editor(args: &Args) -> Result<(), String> {
     }
 }
 
-async fn import_subscribers(args: &Args) -> Result<(), String> {
-    let newsletter = flag(args, "newsletter")?.to_owned();
-    let path = flag(args, "file")?;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let svc = open_services(args).await?;
+async fn import_subscribers(
+    config: Option<&str>,
+    newsletter: &str,
+    path: &Path,
+) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let svc = open_services(config).await?;
     if !svc.site.newsletters.iter().any(|n| n.slug == newsletter) {
         return Err(format!("no newsletter {newsletter:?} in Leptos.toml"));
     }
@@ -206,7 +260,7 @@ async fn import_subscribers(args: &Args) -> Result<(), String> {
         match crate::server::email::normalize(line) {
             Ok(email) => {
                 let now = svc.clock.now();
-                let list = [newsletter.clone()];
+                let list = [newsletter.to_owned()];
                 let (id, _) = svc
                     .store
                     .subscribe(&email, &list, now)
@@ -248,8 +302,8 @@ pub fn leptos_options() -> Result<LeptosOptions, String> {
     Ok(options)
 }
 
-async fn serve(args: &Args, frontend: &http::Frontend) -> Result<(), String> {
-    let svc = open_services(args).await?;
+async fn serve(config: Option<&str>, frontend: &http::Frontend) -> Result<(), String> {
+    let svc = open_services(config).await?;
     let options = leptos_options()?;
     let addr = options.site_addr;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -262,6 +316,12 @@ async fn serve(args: &Args, frontend: &http::Frontend) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("{} is serving on http://{addr}", svc.site.name);
+    // Said on stdout, plainly, for whoever ran `make run`: the site answers now.
+    println!("\n  {} is ready: http://{addr}/", svc.site.name);
+    if let Some(hint) = seed::living::demo_staff_hint(&svc).await {
+        println!("  {hint}");
+    }
+    println!();
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -308,41 +368,98 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn p(a: &[&str]) -> Result<Args, String> {
-        parse_args(a.iter().map(|s| s.to_string()))
+    fn p(a: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("newsroom").chain(a.iter().copied()))
     }
 
     #[test]
-    fn default_command_is_serve() {
-        assert_eq!(p(&[]).unwrap().command, "serve");
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 
     #[test]
-    fn flags_take_values_both_ways() {
-        let a = p(&[
+    fn no_command_means_serve() {
+        let cli = p(&[]).unwrap();
+        assert!(cli.command.is_none());
+        assert!(matches!(
+            p(&["serve"]).unwrap().command,
+            Some(Command::Serve)
+        ));
+    }
+
+    #[test]
+    fn flags_take_values_both_ways_and_config_goes_anywhere() {
+        let cli = p(&[
             "create-editor",
             "--email",
             "a@b.c",
             "--role=admin",
             "--config",
             "x.toml",
+            "--name",
+            "A B",
         ])
         .unwrap();
-        assert_eq!(a.command, "create-editor");
-        assert_eq!(a.config.as_deref(), Some("x.toml"));
+        assert_eq!(cli.config.as_deref(), Some("x.toml"));
+        match cli.command {
+            Some(Command::CreateEditor { email, name, role }) => {
+                assert_eq!((email.as_str(), name.as_str()), ("a@b.c", "A B"));
+                assert_eq!(role, RoleArg::Admin);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mistakes_are_clear_errors() {
+        use clap::error::ErrorKind;
+        let kind = |a: &[&str]| p(a).unwrap_err().kind();
+        assert_eq!(kind(&["serve", "--config"]), ErrorKind::InvalidValue);
+        assert_eq!(kind(&["serve", "extra"]), ErrorKind::UnknownArgument);
+        assert_eq!(kind(&["serve", "--port", "1"]), ErrorKind::UnknownArgument);
+        assert_eq!(kind(&["publish"]), ErrorKind::InvalidSubcommand);
         assert_eq!(
-            a.flags,
-            vec![
-                ("email".to_owned(), "a@b.c".to_owned()),
-                ("role".to_owned(), "admin".to_owned())
-            ]
+            kind(&["create-editor", "--email", "a@b.c", "--name", "A"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        let e = p(&[
+            "create-editor",
+            "--email",
+            "a",
+            "--name",
+            "A",
+            "--role",
+            "owner",
+        ])
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidValue);
+        assert!(e.to_string().contains("admin, editor, contributor"), "{e}");
+        assert_eq!(
+            kind(&["demo-live", "--every", "0"]),
+            ErrorKind::ValueValidation
         );
     }
 
     #[test]
-    fn missing_values_and_extra_words_are_errors() {
-        assert!(p(&["serve", "--config"]).is_err());
-        assert!(p(&["serve", "extra"]).is_err());
+    fn every_command_has_help() {
+        let mut cli = Cli::command();
+        let top = cli.render_help().to_string();
+        for sub in Cli::command().get_subcommands() {
+            let name = sub.get_name();
+            if name == "help" {
+                continue;
+            }
+            assert!(top.contains(name), "{name} missing from newsroom --help");
+            let e = p(&[name, "--help"]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::DisplayHelp, "{name}");
+            assert!(
+                e.to_string().contains(&format!("Usage: newsroom {name}")),
+                "{e}"
+            );
+        }
+        let e = p(&["help", "create-editor"]).unwrap_err();
+        assert!(e.to_string().contains("--role <ROLE>"), "{e}");
     }
 }

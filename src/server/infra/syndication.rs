@@ -1,5 +1,8 @@
 //! Discovery: RSS 2.0 and Atom feeds (site, sections, tags, authors), the sitemap index with
 //! article sitemaps of at most 50,000 URLs, a Google News sitemap and robots.txt.
+//!
+//! No XML is formatted by hand: feeds are written by the `rss` and `atom_syndication` crates,
+//! sitemaps by `quick-xml`'s writer, which escape everything they write.
 
 use crate::{
     model::{AppError, Article},
@@ -16,7 +19,11 @@ use axum::{
     routing::get,
 };
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use std::fmt::Write;
+use quick_xml::{
+    Writer,
+    events::{BytesDecl, BytesText, Event},
+};
+use std::{collections::BTreeMap, io};
 
 /// Items in a feed.
 pub const FEED_ITEMS: u32 = 30;
@@ -80,26 +87,59 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Escapes text for XML content and attributes.
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+
+/// Drops the characters XML 1.0 cannot carry at all (escaping is the writers' job).
+pub fn xml_safe(s: &str) -> String {
+    s.chars()
+        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+        .collect()
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// An XML document written with quick-xml into memory.
+fn xml_document(body: impl FnOnce(&mut Writer<Vec<u8>>) -> io::Result<()>) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .and_then(|()| body(&mut w))
+        .expect("writing XML into memory cannot fail");
+    let mut out = String::from_utf8(w.into_inner()).expect("quick-xml writes UTF-8");
+    out.push('\n');
+    out
+}
+
+/// `<name>text</name>`
+fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Result<()> {
+    w.create_element(name)
+        .write_text_content(BytesText::new(&xml_safe(text)))?;
+    Ok(())
+}
+
+/// A `<urlset>` of `(absolute URL, last modified)`.
+fn urlset_xml(urls: impl IntoIterator<Item = (String, Option<DateTime<Utc>>)>) -> String {
+    xml_document(|w| {
+        w.create_element("urlset")
+            .with_attribute(("xmlns", SITEMAP_NS))
+            .write_inner_content(|w| {
+                for (loc, modified) in urls {
+                    w.create_element("url").write_inner_content(|w| {
+                        text_element(w, "loc", &loc)?;
+                        if let Some(m) = modified {
+                            text_element(w, "lastmod", &rfc3339(m))?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    })
 }
 
 fn xml_response(content_type: &'static str, body: String, max_age: u32) -> Response {
@@ -143,25 +183,21 @@ async fn robots(State(state): State<AppState>) -> Response {
 
 /// The sitemap index for `article_count` published articles in chunks of `chunk`.
 pub fn sitemap_index_xml(base: &str, article_count: u64, chunk: u32) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let _ = writeln!(
-        s,
-        "  <sitemap><loc>{}/sitemaps/pages.xml</loc></sitemap>",
-        xml(base)
-    );
     let files = article_count.div_ceil(chunk as u64).max(1);
-    for n in 1..=files {
-        let _ = writeln!(
-            s,
-            "  <sitemap><loc>{}/sitemaps/articles-{n}.xml</loc></sitemap>",
-            xml(base)
-        );
-    }
-    s.push_str("</sitemapindex>\n");
-    s
+    let mut locs = vec![format!("{base}/sitemaps/pages.xml")];
+    locs.extend((1..=files).map(|n| format!("{base}/sitemaps/articles-{n}.xml")));
+    xml_document(|w| {
+        w.create_element("sitemapindex")
+            .with_attribute(("xmlns", SITEMAP_NS))
+            .write_inner_content(|w| {
+                for loc in &locs {
+                    w.create_element("sitemap")
+                        .write_inner_content(|w| text_element(w, "loc", loc))?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    })
 }
 
 async fn sitemap_index(State(state): State<AppState>) -> Response {
@@ -186,22 +222,14 @@ pub async fn articles_sitemap_xml(svc: &Services, n: u32, chunk: u32) -> Result<
         return Err(AppError::NotFound);
     }
     let base = &svc.config.site.base_url;
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (section, slug, modified) in rows {
-        let _ = writeln!(
-            s,
-            "  <url><loc>{}/{}/{}</loc><lastmod>{}</lastmod></url>",
-            xml(base),
-            xml(&section),
-            xml(&slug),
-            rfc3339(modified)
-        );
-    }
-    s.push_str("</urlset>\n");
-    Ok(s)
+    Ok(urlset_xml(rows.into_iter().map(
+        |(section, slug, modified)| {
+            (
+                format!("{base}{}", crate::model::article_path(&section, &slug)),
+                Some(modified),
+            )
+        },
+    )))
 }
 
 async fn articles_sitemap(State(state): State<AppState>, Path(file): Path<String>) -> Response {
@@ -218,45 +246,39 @@ async fn articles_sitemap(State(state): State<AppState>, Path(file): Path<String
     }
 }
 
+/// The sitemap of fronts, sections, pages, tags and authors.
+pub async fn pages_sitemap_xml(svc: &Services) -> Result<String, AppError> {
+    let base = &svc.config.site.base_url;
+    let mut paths: Vec<String> = vec!["/".into(), "/news-feed".into(), "/newsletters".into()];
+    paths.extend(
+        svc.store
+            .sections()
+            .await?
+            .into_iter()
+            .map(|s| format!("/{}", s.slug)),
+    );
+    paths.extend(
+        svc.store
+            .pages()
+            .await?
+            .into_iter()
+            .map(|p| format!("/{}", p.slug)),
+    );
+    paths.extend(svc.store.used_tags().await?.into_iter().map(|t| t.href()));
+    paths.extend(
+        svc.store
+            .authors()
+            .await?
+            .into_iter()
+            .map(|a| a.as_ref().href()),
+    );
+    Ok(urlset_xml(
+        paths.into_iter().map(|p| (format!("{base}{p}"), None)),
+    ))
+}
+
 async fn pages_sitemap(State(state): State<AppState>) -> Response {
-    let svc = &state.services;
-    let result: Result<String, AppError> = async {
-        let base = xml(&svc.config.site.base_url);
-        let mut paths: Vec<String> = vec!["/".into(), "/news-feed".into(), "/newsletters".into()];
-        paths.extend(
-            svc.store
-                .sections()
-                .await?
-                .into_iter()
-                .map(|s| format!("/{}", s.slug)),
-        );
-        paths.extend(
-            svc.store
-                .pages()
-                .await?
-                .into_iter()
-                .map(|p| format!("/{}", p.slug)),
-        );
-        paths.extend(svc.store.used_tags().await?.into_iter().map(|t| t.href()));
-        paths.extend(
-            svc.store
-                .authors()
-                .await?
-                .into_iter()
-                .map(|a| a.as_ref().href()),
-        );
-        let mut s = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-             <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for p in paths {
-            let _ = writeln!(s, "  <url><loc>{base}{}</loc></url>", xml(&p));
-        }
-        s.push_str("</urlset>\n");
-        Ok(s)
-    }
-    .await;
-    match result {
+    match pages_sitemap_xml(&state.services).await {
         Ok(body) => xml_response("application/xml; charset=utf-8", body, 600),
         Err(e) => error_response(e),
     }
@@ -266,32 +288,34 @@ async fn pages_sitemap(State(state): State<AppState>) -> Response {
 pub async fn news_sitemap_xml(svc: &Services) -> Result<String, AppError> {
     let since = svc.clock.now() - Duration::hours(NEWS_HOURS);
     let cards = svc.store.published_since(since, NEWS_MAX).await?;
-    let base = &svc.config.site.base_url;
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
-         xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
-    );
-    for c in cards {
-        let Some(published) = c.published_at else {
-            continue;
-        };
-        let _ = writeln!(
-            s,
-            "  <url><loc>{}{}</loc><news:news><news:publication><news:name>{}</news:name>\
-             <news:language>{}</news:language></news:publication>\
-             <news:publication_date>{}</news:publication_date><news:title>{}</news:title>\
-             </news:news></url>",
-            xml(base),
-            xml(&c.href()),
-            xml(&svc.config.site.name),
-            xml(&svc.config.site.language),
-            rfc3339(published),
-            xml(&c.title)
-        );
-    }
-    s.push_str("</urlset>\n");
-    Ok(s)
+    let site = &svc.config.site;
+    Ok(xml_document(|w| {
+        w.create_element("urlset")
+            .with_attribute(("xmlns", SITEMAP_NS))
+            .with_attribute(("xmlns:news", NEWS_NS))
+            .write_inner_content(|w| {
+                for c in &cards {
+                    let Some(published) = c.published_at else {
+                        continue;
+                    };
+                    w.create_element("url").write_inner_content(|w| {
+                        text_element(w, "loc", &format!("{}{}", site.base_url, c.href()))?;
+                        w.create_element("news:news").write_inner_content(|w| {
+                            w.create_element("news:publication")
+                                .write_inner_content(|w| {
+                                    text_element(w, "news:name", &site.name)?;
+                                    text_element(w, "news:language", &site.language)
+                                })?;
+                            text_element(w, "news:publication_date", &rfc3339(published))?;
+                            text_element(w, "news:title", &c.title)
+                        })?;
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    }))
 }
 
 async fn news_sitemap(State(state): State<AppState>) -> Response {
@@ -411,101 +435,179 @@ fn entry_id(base: &str, id: i64) -> String {
     format!("tag:{host},2026:article-{id}")
 }
 
-fn rss_item(s: &mut String, a: &Article, base: &str) {
-    let link = format!("{base}{}", a.href());
-    let published = a.published_at.unwrap_or(a.updated_at);
-    let _ = write!(
-        s,
-        "    <item>\n      <title>{}</title>\n      <link>{}</link>\n      \
-         <guid isPermaLink=\"false\">{}</guid>\n      <pubDate>{}</pubDate>\n      \
-         <description>{}</description>\n",
-        xml(&a.title),
-        xml(&link),
-        xml(&entry_id(base, a.id)),
-        published.to_rfc2822(),
-        xml(&a.dek)
-    );
-    let creators = a
-        .authors
-        .iter()
-        .map(|x| x.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if !creators.is_empty() {
-        let _ = writeln!(s, "      <dc:creator>{}</dc:creator>", xml(&creators));
-    }
-    let _ = writeln!(s, "      <category>{}</category>", xml(&a.section.title));
-    for t in &a.tags {
-        let _ = writeln!(s, "      <category>{}</category>", xml(&t.name));
-    }
-    if let Some(h) = &a.hero {
-        let w = h
-            .image
-            .widths
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(h.image.width);
-        let _ = writeln!(
-            s,
-            "      <media:content url=\"{}{}\" medium=\"image\" type=\"image/jpeg\" width=\"{w}\" height=\"{}\"><media:description>{}</media:description></media:content>",
-            xml(base),
-            xml(&h.image.src_for(w)),
-            h.image.height_for(w),
-            xml(&h.alt)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "      <content:encoded>{}</content:encoded>\n    </item>",
-        xml(&feed_html(&a.body_html, base))
-    );
+/// The lead image as feed readers want it: absolute URL of the largest rendition, its size in
+/// bytes (for the RSS enclosure), dimensions and alt text.
+struct FeedImage {
+    url: String,
+    bytes: u64,
+    width: u32,
+    height: u32,
+    alt: String,
 }
 
-fn atom_entry(s: &mut String, a: &Article, base: &str) {
-    let link = format!("{base}{}", a.href());
+async fn feed_image(svc: &Services, a: &Article) -> Option<FeedImage> {
+    let h = a.hero.as_ref()?;
+    let w = h
+        .image
+        .widths
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(h.image.width);
+    let file = svc
+        .config
+        .storage
+        .media_dir
+        .join(format!("{}-{w}.jpg", h.image.key));
+    let bytes = tokio::fs::metadata(&file)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    Some(FeedImage {
+        url: format!("{}{}", svc.config.site.base_url, h.image.src_for(w)),
+        bytes,
+        width: w,
+        height: h.image.height_for(w),
+        alt: h.alt.clone(),
+    })
+}
+
+/// One RSS extension element, e.g. `<atom:link …/>` or `<media:content …>`.
+fn rss_extension(
+    name: &str,
+    attrs: &[(&str, String)],
+    children: Vec<rss::extension::Extension>,
+    value: Option<String>,
+) -> rss::extension::Extension {
+    let mut by_name: BTreeMap<String, Vec<rss::extension::Extension>> = BTreeMap::new();
+    for c in children {
+        by_name.entry(c.name.clone()).or_default().push(c);
+    }
+    rss::extension::Extension {
+        name: name.to_owned(),
+        value: value.map(|v| xml_safe(&v)),
+        attrs: attrs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), xml_safe(v)))
+            .collect(),
+        children: by_name,
+    }
+}
+
+fn rss_item(a: &Article, image: Option<FeedImage>, base: &str) -> rss::Item {
+    let published = a.published_at.unwrap_or(a.updated_at);
+    let mut categories = vec![rss::Category {
+        name: xml_safe(&a.section.title),
+        domain: Some(format!("{base}/{}", a.section.slug)),
+    }];
+    categories.extend(a.tags.iter().map(|t| rss::Category {
+        name: xml_safe(&t.name),
+        domain: Some(format!("{base}{}", t.href())),
+    }));
+    let mut extensions = rss::extension::ExtensionMap::new();
+    let enclosure = image.map(|img| {
+        let content = rss_extension(
+            "media:content",
+            &[
+                ("url", img.url.clone()),
+                ("medium", "image".into()),
+                ("type", "image/jpeg".into()),
+                ("width", img.width.to_string()),
+                ("height", img.height.to_string()),
+            ],
+            vec![rss_extension(
+                "media:description",
+                &[],
+                Vec::new(),
+                Some(img.alt.clone()),
+            )],
+            None,
+        );
+        extensions
+            .entry("media".into())
+            .or_insert_with(BTreeMap::new)
+            .insert("content".into(), vec![content]);
+        rss::Enclosure {
+            url: img.url,
+            length: img.bytes.to_string(),
+            mime_type: "image/jpeg".into(),
+        }
+    });
+    rss::Item {
+        title: Some(xml_safe(&a.title)),
+        link: Some(format!("{base}{}", a.href())),
+        description: Some(xml_safe(&a.dek)),
+        guid: Some(rss::Guid {
+            value: entry_id(base, a.id),
+            permalink: false,
+        }),
+        pub_date: Some(published.to_rfc2822()),
+        categories,
+        enclosure,
+        content: Some(xml_safe(&feed_html(&a.body_html, base))),
+        dublin_core_ext: Some(rss::extension::dublincore::DublinCoreExtension {
+            creators: a.authors.iter().map(|x| xml_safe(&x.name)).collect(),
+            ..Default::default()
+        }),
+        extensions,
+        ..Default::default()
+    }
+}
+
+fn atom_entry(a: &Article, image: Option<FeedImage>, base: &str) -> atom_syndication::Entry {
+    use atom_syndication::{Category, Content, Entry, Link, Person, Text};
     let published = a.published_at.unwrap_or(a.updated_at);
     let updated = a.revised_at.unwrap_or(published);
-    let _ = write!(
-        s,
-        "  <entry>\n    <id>{}</id>\n    <title type=\"text\">{}</title>\n    \
-         <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    \
-         <published>{}</published>\n    <updated>{}</updated>\n",
-        xml(&entry_id(base, a.id)),
-        xml(&a.title),
-        xml(&link),
-        rfc3339(published),
-        rfc3339(updated)
-    );
-    for au in &a.authors {
-        let _ = writeln!(
-            s,
-            "    <author><name>{}</name><uri>{}{}</uri></author>",
-            xml(&au.name),
-            xml(base),
-            xml(&au.as_ref().href())
-        );
+    let mut links = vec![Link {
+        href: format!("{base}{}", a.href()),
+        rel: "alternate".into(),
+        mime_type: Some("text/html".into()),
+        ..Default::default()
+    }];
+    if let Some(img) = image {
+        links.push(Link {
+            href: img.url,
+            rel: "enclosure".into(),
+            mime_type: Some("image/jpeg".into()),
+            title: Some(xml_safe(&img.alt)),
+            length: Some(img.bytes.to_string()),
+            ..Default::default()
+        });
     }
-    let _ = writeln!(
-        s,
-        "    <category term=\"{}\" label=\"{}\"/>",
-        xml(&a.section.slug),
-        xml(&a.section.title)
-    );
-    for t in &a.tags {
-        let _ = writeln!(
-            s,
-            "    <category term=\"{}\" label=\"{}\"/>",
-            xml(&t.slug),
-            xml(&t.name)
-        );
+    let mut categories = vec![Category {
+        term: a.section.slug.clone(),
+        scheme: Some(format!("{base}/")),
+        label: Some(xml_safe(&a.section.title)),
+    }];
+    categories.extend(a.tags.iter().map(|t| Category {
+        term: t.slug.clone(),
+        scheme: Some(format!("{base}/tag/")),
+        label: Some(xml_safe(&t.name)),
+    }));
+    Entry {
+        id: entry_id(base, a.id),
+        title: Text::plain(xml_safe(&a.title)),
+        updated: updated.fixed_offset(),
+        published: Some(published.fixed_offset()),
+        authors: a
+            .authors
+            .iter()
+            .map(|au| Person {
+                name: xml_safe(&au.name),
+                uri: Some(format!("{base}{}", au.as_ref().href())),
+                ..Default::default()
+            })
+            .collect(),
+        categories,
+        links,
+        summary: Some(Text::plain(xml_safe(&a.dek))),
+        content: Some(Content {
+            value: Some(xml_safe(&feed_html(&a.body_html, base))),
+            content_type: Some("html".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
     }
-    let _ = writeln!(
-        s,
-        "    <summary type=\"text\">{}</summary>\n    <content type=\"html\">{}</content>\n  </entry>",
-        xml(&a.dek),
-        xml(&feed_html(&a.body_html, base))
-    );
 }
 
 /// Renders a feed.
@@ -516,64 +618,100 @@ pub async fn feed_xml(
 ) -> Result<String, AppError> {
     let meta = feed_meta(svc, subject).await?;
     let articles = svc.store.feed_articles(meta.listing, FEED_ITEMS).await?;
-    let base = svc.config.site.base_url.as_str();
+    let site = &svc.config.site;
+    let base = site.base_url.as_str();
     let updated = articles
         .iter()
         .map(|a| a.revised_at.or(a.published_at).unwrap_or(a.updated_at))
         .max()
         .unwrap_or_else(|| svc.clock.now());
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    match format {
+    let mut images = Vec::with_capacity(articles.len());
+    for a in &articles {
+        images.push(feed_image(svc, a).await);
+    }
+    let written = match format {
         Format::Rss => {
             let self_url = format!("{base}{}/feed.xml", meta.path);
-            let _ = write!(
-                s,
-                "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
-                 xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
-                 xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
-                 xmlns:media=\"http://search.yahoo.com/mrss/\">\n  <channel>\n    \
-                 <title>{}</title>\n    <link>{}{}</link>\n    <description>{}</description>\n    \
-                 <language>{}</language>\n    <lastBuildDate>{}</lastBuildDate>\n    \
-                 <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
-                xml(&meta.title),
-                xml(base),
-                xml(&meta.page),
-                xml(&meta.description),
-                xml(&svc.config.site.language),
-                updated.to_rfc2822(),
-                xml(&self_url)
+            let mut channel = rss::Channel {
+                title: xml_safe(&meta.title),
+                link: format!("{base}{}", meta.page),
+                description: xml_safe(&meta.description),
+                language: Some(site.language.clone()),
+                last_build_date: Some(updated.to_rfc2822()),
+                generator: Some("Newsroom".into()),
+                items: articles
+                    .iter()
+                    .zip(images)
+                    .map(|(a, img)| rss_item(a, img, base))
+                    .collect(),
+                ..Default::default()
+            };
+            channel.namespaces.insert("atom".into(), ATOM_NS.into());
+            channel.namespaces.insert("media".into(), MEDIA_NS.into());
+            let self_link = rss_extension(
+                "atom:link",
+                &[
+                    ("href", self_url),
+                    ("rel", "self".into()),
+                    ("type", "application/rss+xml".into()),
+                ],
+                Vec::new(),
+                None,
             );
-            for a in &articles {
-                rss_item(&mut s, a, base);
-            }
-            s.push_str("  </channel>\n</rss>\n");
+            channel
+                .extensions
+                .entry("atom".into())
+                .or_default()
+                .insert("link".into(), vec![self_link]);
+            channel.write_to(Vec::new()).map_err(|e| e.to_string())
         }
         Format::Atom => {
+            use atom_syndication::{Feed, Generator, Link, Person, Text};
             let self_url = format!("{base}{}/atom.xml", meta.path);
-            let _ = write!(
-                s,
-                "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <id>{}</id>\n  \
-                 <title type=\"text\">{}</title>\n  <subtitle type=\"text\">{}</subtitle>\n  \
-                 <link rel=\"alternate\" type=\"text/html\" href=\"{}{}\"/>\n  \
-                 <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  \
-                 <updated>{}</updated>\n  <author><name>{}</name></author>\n",
-                xml(&svc.config.site.language),
-                xml(&self_url),
-                xml(&meta.title),
-                xml(&meta.description),
-                xml(base),
-                xml(&meta.page),
-                xml(&self_url),
-                rfc3339(updated),
-                xml(&svc.config.site.name)
-            );
-            for a in &articles {
-                atom_entry(&mut s, a, base);
-            }
-            s.push_str("</feed>\n");
+            let feed = Feed {
+                id: self_url.clone(),
+                title: Text::plain(xml_safe(&meta.title)),
+                subtitle: Some(Text::plain(xml_safe(&meta.description))),
+                updated: updated.fixed_offset(),
+                lang: Some(site.language.clone()),
+                authors: vec![Person {
+                    name: xml_safe(&site.name),
+                    uri: Some(format!("{base}/")),
+                    ..Default::default()
+                }],
+                generator: Some(Generator {
+                    value: "Newsroom".into(),
+                    ..Default::default()
+                }),
+                links: vec![
+                    Link {
+                        href: format!("{base}{}", meta.page),
+                        rel: "alternate".into(),
+                        mime_type: Some("text/html".into()),
+                        ..Default::default()
+                    },
+                    Link {
+                        href: self_url,
+                        rel: "self".into(),
+                        mime_type: Some("application/atom+xml".into()),
+                        ..Default::default()
+                    },
+                ],
+                entries: articles
+                    .iter()
+                    .zip(images)
+                    .map(|(a, img)| atom_entry(a, img, base))
+                    .collect(),
+                ..Default::default()
+            };
+            feed.write_to(Vec::new()).map_err(|e| e.to_string())
         }
-    }
-    Ok(s)
+    };
+    let bytes = written.map_err(|e| {
+        tracing::error!(error = %e, "writing a feed failed");
+        AppError::Internal
+    })?;
+    String::from_utf8(bytes).map_err(|_| AppError::Internal)
 }
 
 async fn feed(State(state): State<AppState>, subject: Subject, format: Format) -> Response {

@@ -4,6 +4,7 @@
 //! project; no real person is quoted.
 
 pub mod art;
+pub mod living;
 
 use crate::{
     model::ArticleStatus,
@@ -138,9 +139,37 @@ fn load() -> Result<DemoFile, SeedError> {
     Ok(all)
 }
 
-/// Loads the demo newsroom into an empty database.
-pub async fn seed_demo(svc: &Services) -> Result<SeedOutcome, SeedError> {
-    seed_with(svc, &SeedOptions::default()).await
+/// What `seed-demo` did: the articles, then the living parts (News Feed, newsletter archive,
+/// demo staff account).
+#[derive(Debug, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Seeded {
+        articles: usize,
+        living: living::LivingDemo,
+    },
+    /// The database had articles already; only the demo staff account may have been added.
+    AlreadyHasContent { staff_account: bool },
+}
+
+/// Loads the whole demo newsroom into an empty database.
+pub async fn seed_demo(svc: &Services) -> Result<DemoOutcome, SeedError> {
+    match seed_with(svc, &SeedOptions::default()).await? {
+        SeedOutcome::Seeded { articles } => {
+            let titles = load()?
+                .article
+                .into_iter()
+                .map(|a| {
+                    let slug = a.slug.unwrap_or_else(|| slugify(&a.title, 80));
+                    (a.title, slug)
+                })
+                .collect();
+            let living = living::seed_living(svc, &titles).await?;
+            Ok(DemoOutcome::Seeded { articles, living })
+        }
+        SeedOutcome::AlreadyHasContent => Ok(DemoOutcome::AlreadyHasContent {
+            staff_account: living::ensure_demo_staff(svc).await?,
+        }),
+    }
 }
 
 /// Loads the demo newsroom with options.

@@ -257,6 +257,12 @@ impl Config {
         Ok(())
     }
 
+    /// True only when `site.mode = "development"`: local conveniences such as the demo staff
+    /// account are allowed.
+    pub fn is_development(&self) -> bool {
+        self.site.mode == SiteMode::Development
+    }
+
     /// True when the site is served over https (cookies get `Secure`).
     pub fn is_https(&self) -> bool {
         self.site.base_url.starts_with("https://")

@@ -16,6 +16,18 @@ pub struct SiteConfig {
     pub language: String,
     #[serde(default)]
     pub disclaimer: String,
+    /// `development` allows local conveniences (the demo staff account); `production` never.
+    #[serde(default)]
+    pub mode: SiteMode,
+}
+
+/// Where the site runs. Production is the default, so a forgotten key is the safe choice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteMode {
+    #[default]
+    Production,
+    Development,
 }
 
 fn default_language() -> String {

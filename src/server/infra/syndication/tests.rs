@@ -281,6 +281,135 @@ async fn json_ld_parses_and_describes_the_news_article() {
 }
 
 #[test]
-fn xml_escaping_is_complete() {
-    assert_eq!(xml("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+fn text_that_xml_cannot_carry_is_dropped_and_the_rest_escaped_by_the_writer() {
+    assert_eq!(xml_safe("a<b>&\"'\u{1}\tz"), "a<b>&\"'\tz");
+    let xml = urlset_xml([("https://ledger.example/a?x=1&y=<2>\u{0}".to_owned(), None)]);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let loc = doc.descendants().find(|n| n.has_tag_name((SITEMAP, "loc")));
+    assert_eq!(
+        loc.and_then(|n| n.text()),
+        Some("https://ledger.example/a?x=1&y=<2>")
+    );
+}
+
+/// What Python's feedparser (the parser most feed readers' authors test against) makes of a
+/// feed: it must parse without complaint ("bozo") and find what readers show.
+fn feedparser(xml: &str) -> serde_json::Value {
+    const SCRIPT: &str = r#"
+import feedparser, json, sys
+d = feedparser.parse(sys.stdin.buffer.read())
+print(json.dumps({
+    "bozo": bool(d.bozo), "bozo_exception": str(d.get("bozo_exception", "")), "version": d.version,
+    "title": d.feed.get("title"), "link": d.feed.get("link"),
+    "links": [dict(l) for l in d.feed.get("links", [])],
+    "language": d.feed.get("language"), "updated": d.feed.get("updated"),
+    "entries": [{
+        "title": e.get("title"), "link": e.get("link"), "id": e.get("id"),
+        "published": e.get("published"), "published_parsed": list(e.published_parsed) if e.get("published_parsed") else None,
+        "author": e.get("author"), "tags": [t.get("term") for t in e.get("tags", [])],
+        "enclosures": [dict(x) for x in e.get("enclosures", [])],
+        "media": [dict(x) for x in e.get("media_content", [])],
+        "content": [c.get("value") for c in e.get("content", [])], "summary": e.get("summary"),
+    } for e in d.entries],
+}))
+"#;
+    use std::io::Write;
+    // Debian's python3 with python3-feedparser (scripts/bootstrap.sh test installs it).
+    let mut child = std::process::Command::new("/usr/bin/python3")
+        .args(["-c", SCRIPT])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(xml.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "feedparser failed (is python3-feedparser installed?): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn feedparser_reads_every_feed_with_what_readers_and_aggregators_use() {
+    let app = TestApp::seeded(8).await;
+    for (path, version) in [
+        ("/feed.xml", "rss20"),
+        ("/news/feed.xml", "rss20"),
+        ("/tag/ferries/feed.xml", "rss20"),
+        ("/atom.xml", "atom10"),
+        ("/politics/atom.xml", "atom10"),
+        ("/author/maeve-okonkwo-hart/atom.xml", "atom10"),
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        let f = feedparser(&res.body);
+        assert_eq!(f["bozo"], false, "{path}: {}", f["bozo_exception"]);
+        assert_eq!(f["version"], version, "{path}");
+        assert!(
+            f["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("The Calloway Ledger")
+        );
+        assert_eq!(f["language"], "en", "{path}");
+        assert!(f["updated"].is_string(), "{path}: feed date");
+        // atom:link rel=self points at the feed itself.
+        let self_link = f["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == "self")
+            .unwrap_or_else(|| panic!("{path}: no rel=self link"));
+        assert_eq!(self_link["href"], format!("http://127.0.0.1:3000{path}"));
+        let entries = f["entries"].as_array().unwrap();
+        assert!(!entries.is_empty(), "{path}");
+        for e in entries {
+            let link = e["link"].as_str().unwrap();
+            assert!(link.starts_with("http://127.0.0.1:3000/"), "{path}: {link}");
+            assert!(
+                e["id"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("tag:127.0.0.1,2026:article-")
+            );
+            assert!(e["published_parsed"].is_array(), "{path}: date parsed");
+            assert!(
+                e["author"].as_str().is_some_and(|a| !a.is_empty()),
+                "{path}: author"
+            );
+            let tags = e["tags"].as_array().unwrap();
+            assert!(tags.len() >= 2, "{path}: section and tags as categories");
+            let image = e["enclosures"]
+                .as_array()
+                .unwrap()
+                .first()
+                .unwrap_or_else(|| panic!("{path}: image enclosure"))
+                .clone();
+            assert_eq!(image["type"], "image/jpeg");
+            let href = image["href"].as_str().unwrap();
+            assert!(href.starts_with("http://127.0.0.1:3000/media/"), "{href}");
+            let bytes: u64 = image["length"].as_str().unwrap().parse().unwrap();
+            assert!(bytes > 1000, "{path}: enclosure length is the file's size");
+            if version == "rss20" {
+                assert_eq!(e["media"][0]["url"], href, "media:content too");
+            }
+            let content = e["content"][0].as_str().unwrap();
+            assert!(!content.contains("{{related:"));
+            assert!(!content.contains("href=\"/"), "{path}: links made absolute");
+        }
+    }
+    // RSS dates are RFC 822 (2822), Atom dates RFC 3339.
+    let rss = app.get("/feed.xml").await.body;
+    let doc = roxmltree::Document::parse(&rss).unwrap();
+    for d in doc.descendants().filter(|n| n.has_tag_name("pubDate")) {
+        chrono::DateTime::parse_from_rfc2822(d.text().unwrap()).unwrap();
+    }
 }
