@@ -1,329 +1,6 @@
-//! Discovery: RSS 2.0 and Atom feeds (site, sections, tags, authors), the sitemap index with
-//! article sitemaps of at most 50,000 URLs, a Google News sitemap and robots.txt.
-//!
-//! No XML is formatted by hand: feeds are written by the `rss` and `atom_syndication` crates,
-//! sitemaps by `quick-xml`'s writer, which escape everything they write.
+//! RSS 2.0 and Atom feeds of the site, its sections, tags and authors.
 
-use crate::{
-    model::{AppError, Article},
-    server::{
-        state::{AppState, Services},
-        store::Listing,
-    },
-};
-use axum::{
-    Router,
-    extract::{Path, State},
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
-    routing::get,
-};
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use quick_xml::{
-    Writer,
-    events::{BytesDecl, BytesText, Event},
-};
-use std::{collections::BTreeMap, io};
-
-/// Items in a feed.
-pub const FEED_ITEMS: u32 = 30;
-/// URLs per sitemap file (the protocol's limit).
-pub const SITEMAP_CHUNK: u32 = 50_000;
-/// The Google News sitemap covers this many hours, with at most `NEWS_MAX` URLs.
-pub const NEWS_HOURS: i64 = 48;
-pub const NEWS_MAX: u32 = 1_000;
-
-/// The routes served by this module.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/robots.txt", get(robots))
-        .route("/sitemap.xml", get(sitemap_index))
-        .route("/sitemap-news.xml", get(news_sitemap))
-        .route("/sitemaps/pages.xml", get(pages_sitemap))
-        .route("/sitemaps/{file}", get(articles_sitemap))
-        .route(
-            "/feed.xml",
-            get(|s: State<AppState>| feed(s, Subject::Site, Format::Rss)),
-        )
-        .route(
-            "/atom.xml",
-            get(|s: State<AppState>| feed(s, Subject::Site, Format::Atom)),
-        )
-        .route(
-            "/{section}/feed.xml",
-            get(|s: State<AppState>, Path(slug): Path<String>| {
-                feed(s, Subject::Section(slug), Format::Rss)
-            }),
-        )
-        .route(
-            "/{section}/atom.xml",
-            get(|s: State<AppState>, Path(slug): Path<String>| {
-                feed(s, Subject::Section(slug), Format::Atom)
-            }),
-        )
-        .route(
-            "/tag/{slug}/feed.xml",
-            get(|s: State<AppState>, Path(slug): Path<String>| {
-                feed(s, Subject::Tag(slug), Format::Rss)
-            }),
-        )
-        .route(
-            "/tag/{slug}/atom.xml",
-            get(|s: State<AppState>, Path(slug): Path<String>| {
-                feed(s, Subject::Tag(slug), Format::Atom)
-            }),
-        )
-        .route(
-            "/author/{slug}/feed.xml",
-            get(|s: State<AppState>, Path(slug): Path<String>| {
-                feed(s, Subject::Author(slug), Format::Rss)
-            }),
-        )
-        .route(
-            "/author/{slug}/atom.xml",
-            get(|s: State<AppState>, Path(slug): Path<String>| {
-                feed(s, Subject::Author(slug), Format::Atom)
-            }),
-        )
-}
-
-const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
-const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
-const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
-const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
-
-/// Drops the characters XML 1.0 cannot carry at all (escaping is the writers' job).
-pub fn xml_safe(s: &str) -> String {
-    s.chars()
-        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
-        .collect()
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// An XML document written with quick-xml into memory.
-fn xml_document(body: impl FnOnce(&mut Writer<Vec<u8>>) -> io::Result<()>) -> String {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .and_then(|()| body(&mut w))
-        .expect("writing XML into memory cannot fail");
-    let mut out = String::from_utf8(w.into_inner()).expect("quick-xml writes UTF-8");
-    out.push('\n');
-    out
-}
-
-/// `<name>text</name>`
-fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Result<()> {
-    w.create_element(name)
-        .write_text_content(BytesText::new(&xml_safe(text)))?;
-    Ok(())
-}
-
-/// A `<urlset>` of `(absolute URL, last modified)`.
-fn urlset_xml(urls: impl IntoIterator<Item = (String, Option<DateTime<Utc>>)>) -> String {
-    xml_document(|w| {
-        w.create_element("urlset")
-            .with_attribute(("xmlns", SITEMAP_NS))
-            .write_inner_content(|w| {
-                for (loc, modified) in urls {
-                    w.create_element("url").write_inner_content(|w| {
-                        text_element(w, "loc", &loc)?;
-                        if let Some(m) = modified {
-                            text_element(w, "lastmod", &rfc3339(m))?;
-                        }
-                        Ok(())
-                    })?;
-                }
-                Ok(())
-            })?;
-        Ok(())
-    })
-}
-
-fn xml_response(content_type: &'static str, body: String, max_age: u32) -> Response {
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CACHE_CONTROL, format!("public, max-age={max_age}")),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-fn error_response(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        e.to_string(),
-    )
-        .into_response()
-}
-
-/// robots.txt: everything public may be crawled; staff and API paths may not.
-async fn robots(State(state): State<AppState>) -> Response {
-    let base = &state.services.config.site.base_url;
-    let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /editor\nDisallow: /api/\nDisallow: /signin\n\
-         Disallow: /search\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n"
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// The sitemap index for `article_count` published articles in chunks of `chunk`.
-pub fn sitemap_index_xml(base: &str, article_count: u64, chunk: u32) -> String {
-    let files = article_count.div_ceil(chunk as u64).max(1);
-    let mut locs = vec![format!("{base}/sitemaps/pages.xml")];
-    locs.extend((1..=files).map(|n| format!("{base}/sitemaps/articles-{n}.xml")));
-    xml_document(|w| {
-        w.create_element("sitemapindex")
-            .with_attribute(("xmlns", SITEMAP_NS))
-            .write_inner_content(|w| {
-                for loc in &locs {
-                    w.create_element("sitemap")
-                        .write_inner_content(|w| text_element(w, "loc", loc))?;
-                }
-                Ok(())
-            })?;
-        Ok(())
-    })
-}
-
-async fn sitemap_index(State(state): State<AppState>) -> Response {
-    let svc = &state.services;
-    match svc.store.published_count().await {
-        Ok(n) => xml_response(
-            "application/xml; charset=utf-8",
-            sitemap_index_xml(&svc.config.site.base_url, n, SITEMAP_CHUNK),
-            600,
-        ),
-        Err(e) => error_response(e.into()),
-    }
-}
-
-/// One article sitemap file (`articles-N.xml`, N from 1).
-pub async fn articles_sitemap_xml(svc: &Services, n: u32, chunk: u32) -> Result<String, AppError> {
-    if n == 0 {
-        return Err(AppError::NotFound);
-    }
-    let rows = svc.store.sitemap_articles(chunk, (n - 1) * chunk).await?;
-    if rows.is_empty() && n > 1 {
-        return Err(AppError::NotFound);
-    }
-    let base = &svc.config.site.base_url;
-    Ok(urlset_xml(rows.into_iter().map(
-        |(section, slug, modified)| {
-            (
-                format!("{base}{}", crate::model::article_path(&section, &slug)),
-                Some(modified),
-            )
-        },
-    )))
-}
-
-async fn articles_sitemap(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some(n) = file
-        .strip_prefix("articles-")
-        .and_then(|f| f.strip_suffix(".xml"))
-        .and_then(|n| n.parse::<u32>().ok())
-    else {
-        return error_response(AppError::NotFound);
-    };
-    match articles_sitemap_xml(&state.services, n, SITEMAP_CHUNK).await {
-        Ok(body) => xml_response("application/xml; charset=utf-8", body, 600),
-        Err(e) => error_response(e),
-    }
-}
-
-/// The sitemap of fronts, sections, pages, tags and authors.
-pub async fn pages_sitemap_xml(svc: &Services) -> Result<String, AppError> {
-    let base = &svc.config.site.base_url;
-    let mut paths: Vec<String> = vec!["/".into(), "/news-feed".into(), "/newsletters".into()];
-    paths.extend(
-        svc.store
-            .sections()
-            .await?
-            .into_iter()
-            .map(|s| format!("/{}", s.slug)),
-    );
-    paths.extend(
-        svc.store
-            .pages()
-            .await?
-            .into_iter()
-            .map(|p| format!("/{}", p.slug)),
-    );
-    paths.extend(svc.store.used_tags().await?.into_iter().map(|t| t.href()));
-    paths.extend(
-        svc.store
-            .authors()
-            .await?
-            .into_iter()
-            .map(|a| a.as_ref().href()),
-    );
-    Ok(urlset_xml(
-        paths.into_iter().map(|p| (format!("{base}{p}"), None)),
-    ))
-}
-
-async fn pages_sitemap(State(state): State<AppState>) -> Response {
-    match pages_sitemap_xml(&state.services).await {
-        Ok(body) => xml_response("application/xml; charset=utf-8", body, 600),
-        Err(e) => error_response(e),
-    }
-}
-
-/// The Google News sitemap: articles of the last 48 hours, at most 1,000.
-pub async fn news_sitemap_xml(svc: &Services) -> Result<String, AppError> {
-    let since = svc.clock.now() - Duration::hours(NEWS_HOURS);
-    let cards = svc.store.published_since(since, NEWS_MAX).await?;
-    let site = &svc.config.site;
-    Ok(xml_document(|w| {
-        w.create_element("urlset")
-            .with_attribute(("xmlns", SITEMAP_NS))
-            .with_attribute(("xmlns:news", NEWS_NS))
-            .write_inner_content(|w| {
-                for c in &cards {
-                    let Some(published) = c.published_at else {
-                        continue;
-                    };
-                    w.create_element("url").write_inner_content(|w| {
-                        text_element(w, "loc", &format!("{}{}", site.base_url, c.href()))?;
-                        w.create_element("news:news").write_inner_content(|w| {
-                            w.create_element("news:publication")
-                                .write_inner_content(|w| {
-                                    text_element(w, "news:name", &site.name)?;
-                                    text_element(w, "news:language", &site.language)
-                                })?;
-                            text_element(w, "news:publication_date", &rfc3339(published))?;
-                            text_element(w, "news:title", &c.title)
-                        })?;
-                        Ok(())
-                    })?;
-                }
-                Ok(())
-            })?;
-        Ok(())
-    }))
-}
-
-async fn news_sitemap(State(state): State<AppState>) -> Response {
-    match news_sitemap_xml(&state.services).await {
-        Ok(body) => xml_response("application/xml; charset=utf-8", body, 300),
-        Err(e) => error_response(e),
-    }
-}
+use super::*;
 
 /// What a feed is about.
 #[derive(Debug, Clone)]
@@ -341,7 +18,7 @@ pub enum Format {
     Atom,
 }
 
-struct FeedMeta {
+pub(crate) struct FeedMeta {
     title: String,
     description: String,
     /// The HTML page this feed mirrors.
@@ -351,7 +28,7 @@ struct FeedMeta {
     listing: Listing,
 }
 
-async fn feed_meta(svc: &Services, subject: &Subject) -> Result<FeedMeta, AppError> {
+pub(crate) async fn feed_meta(svc: &Services, subject: &Subject) -> Result<FeedMeta, AppError> {
     let site = &svc.config.site.name;
     Ok(match subject {
         Subject::Site => FeedMeta {
@@ -409,7 +86,7 @@ async fn feed_meta(svc: &Services, subject: &Subject) -> Result<FeedMeta, AppErr
 }
 
 /// A body for feed readers: related-story markers removed, site links made absolute.
-fn feed_html(body_html: &str, base: &str) -> String {
+pub(crate) fn feed_html(body_html: &str, base: &str) -> String {
     let mut out = String::with_capacity(body_html.len());
     let mut rest = body_html;
     while let Some(i) = rest.find("<p>{{related:") {
@@ -427,7 +104,7 @@ fn feed_html(body_html: &str, base: &str) -> String {
 }
 
 /// A stable identifier for an article, unchanged by new slugs or sections.
-fn entry_id(base: &str, id: i64) -> String {
+pub(crate) fn entry_id(base: &str, id: i64) -> String {
     let host = url::Url::parse(base)
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
@@ -437,7 +114,7 @@ fn entry_id(base: &str, id: i64) -> String {
 
 /// The lead image as feed readers want it: absolute URL of the largest rendition, its size in
 /// bytes (for the RSS enclosure), dimensions and alt text.
-struct FeedImage {
+pub(crate) struct FeedImage {
     url: String,
     bytes: u64,
     width: u32,
@@ -445,7 +122,7 @@ struct FeedImage {
     alt: String,
 }
 
-async fn feed_image(svc: &Services, a: &Article) -> Option<FeedImage> {
+pub(crate) async fn feed_image(svc: &Services, a: &Article) -> Option<FeedImage> {
     let h = a.hero.as_ref()?;
     let w = h
         .image
@@ -473,7 +150,7 @@ async fn feed_image(svc: &Services, a: &Article) -> Option<FeedImage> {
 }
 
 /// One RSS extension element, e.g. `<atom:link …/>` or `<media:content …>`.
-fn rss_extension(
+pub(crate) fn rss_extension(
     name: &str,
     attrs: &[(&str, String)],
     children: Vec<rss::extension::Extension>,
@@ -494,7 +171,7 @@ fn rss_extension(
     }
 }
 
-fn rss_item(a: &Article, image: Option<FeedImage>, base: &str) -> rss::Item {
+pub(crate) fn rss_item(a: &Article, image: Option<FeedImage>, base: &str) -> rss::Item {
     let published = a.published_at.unwrap_or(a.updated_at);
     let mut categories = vec![rss::Category {
         name: xml_safe(&a.section.title),
@@ -554,7 +231,11 @@ fn rss_item(a: &Article, image: Option<FeedImage>, base: &str) -> rss::Item {
     }
 }
 
-fn atom_entry(a: &Article, image: Option<FeedImage>, base: &str) -> atom_syndication::Entry {
+pub(crate) fn atom_entry(
+    a: &Article,
+    image: Option<FeedImage>,
+    base: &str,
+) -> atom_syndication::Entry {
     use atom_syndication::{Category, Content, Entry, Link, Person, Text};
     let published = a.published_at.unwrap_or(a.updated_at);
     let updated = a.revised_at.unwrap_or(published);
@@ -714,7 +395,11 @@ pub async fn feed_xml(
     String::from_utf8(bytes).map_err(|_| AppError::Internal)
 }
 
-async fn feed(State(state): State<AppState>, subject: Subject, format: Format) -> Response {
+pub(crate) async fn feed(
+    State(state): State<AppState>,
+    subject: Subject,
+    format: Format,
+) -> Response {
     match feed_xml(&state.services, &subject, format).await {
         Ok(body) => xml_response(
             match format {
@@ -727,6 +412,3 @@ async fn feed(State(state): State<AppState>, subject: Subject, format: Format) -
         Err(e) => error_response(e),
     }
 }
-
-#[cfg(test)]
-mod tests;
