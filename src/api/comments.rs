@@ -135,9 +135,21 @@ pub async fn moderate(id: i64, action: String) -> Result<FormOutcome, AppError> 
 pub async fn set_comment_mode(article_id: i64, mode: String) -> Result<FormOutcome, AppError> {
     let viewer = require(Role::Editor)?;
     let svc = ctx::services()?;
-    let mode = CommentMode::parse(&mode);
-    let result = domain::set_mode(&svc, &viewer, article_id, mode)
-        .await
-        .map(FormOutcome::message);
+    // `default` returns to the site's setting; anything else must name a mode.
+    let result = match mode.as_str() {
+        "default" | "" => Ok(None),
+        m => CommentMode::parse(m).map(Some).ok_or_else(|| {
+            AppError::Request(format!(
+                "{:?} is not a comment mode",
+                m.chars().take(40).collect::<String>()
+            ))
+        }),
+    };
+    let result = match result {
+        Ok(mode) => domain::set_mode(&svc, &viewer, article_id, mode)
+            .await
+            .map(FormOutcome::message),
+        Err(e) => Err(e),
+    };
     forms::finish("comment-mode", &[], result).await
 }

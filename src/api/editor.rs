@@ -30,8 +30,20 @@ pub async fn article_list(
 ) -> Result<ArticleListPage, AppError> {
     let viewer = require(Role::Contributor)?;
     let svc = ctx::services()?;
+    let status = match status.as_deref() {
+        None | Some("") => None,
+        Some(s) => match ArticleStatus::parse(s) {
+            Some(s) => Some(s),
+            None => {
+                return ctx::respond(Err(AppError::Request(format!(
+                    "{:?} is not an article status",
+                    s.chars().take(40).collect::<String>()
+                ))));
+            }
+        },
+    };
     let filter = ArticleFilter {
-        status: status.as_deref().and_then(ArticleStatus::parse),
+        status,
         section: section.filter(|s| !s.is_empty()),
         author: author.filter(|s| !s.is_empty()),
         q: q.unwrap_or_default(),

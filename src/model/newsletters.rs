@@ -45,7 +45,7 @@ pub struct SubscriberRow {
     pub id: i64,
     pub email: String,
     pub newsletter: String,
-    pub status: String,
+    pub status: super::SubscriptionState,
     pub since: DateTime<Utc>,
 }
 
@@ -55,7 +55,7 @@ pub struct IssueSummary {
     pub id: i64,
     pub newsletter: String,
     pub subject: String,
-    pub status: String,
+    pub status: super::IssueState,
     pub created_at: DateTime<Utc>,
     pub total: u64,
     pub sent: u64,

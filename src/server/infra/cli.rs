@@ -308,10 +308,12 @@ async fn serve(config: Option<&str>, frontend: &http::Frontend) -> Result<(), St
     let addr = options.site_addr;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stop_rx_sender = stop_rx.clone();
+    // The router registers the UI's live views; the sequencer starts after, so its first
+    // pushes already carry the pages' markup.
+    let app = http::router(http::app_state(svc.clone(), options), frontend);
     let background = jobs::spawn(svc.clone(), stop_rx);
     let sequencer = crate::server::live::spawn_sequencer(svc.clone());
     let sender = crate::server::newsletters::spawn_sender(svc.clone(), stop_rx_sender);
-    let app = http::router(http::app_state(svc.clone(), options), frontend);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

@@ -2,6 +2,7 @@
 //! preview, send and follow an issue.
 
 use super::EditorShell;
+use crate::model::{IssueState, SubscriptionState};
 use crate::{
     api::newsletters::{ManualUnsubscribe, SaveIssue, SendIssue, get_issue, get_newsletter_admin},
     app::{
@@ -54,12 +55,12 @@ fn AdminView(page: NewsletterAdminPage) -> impl IntoView {
         .map(|s| {
             let form = format!("unsubscribe-{}-{}", s.id, s.newsletter);
             let label = format!("Unsubscribe {} from {}", s.email, s.newsletter);
-            let active = s.status != "unsubscribed";
+            let active = s.status != SubscriptionState::Unsubscribed;
             view! {
                 <tr>
                     <td>{s.email.clone()}</td>
                     <td>{s.newsletter.clone()}</td>
-                    <td>{s.status.clone()}</td>
+                    <td>{s.status.as_str()}</td>
                     <td><TimeTag at=s.since date_only=true /></td>
                     <td>
                         {active.then(|| view! {
@@ -83,7 +84,7 @@ fn AdminView(page: NewsletterAdminPage) -> impl IntoView {
                 <tr>
                     <td><a href=href>{i.subject.clone()}</a></td>
                     <td>{i.newsletter.clone()}</td>
-                    <td>{i.status.clone()}</td>
+                    <td>{i.status.as_str()}</td>
                     <td>{format!("{} of {} sent, {} failed", i.sent, i.total, i.failed)}</td>
                     <td><TimeTag at=i.created_at /></td>
                 </tr>
@@ -157,10 +158,10 @@ fn IssueView(page: IssuePage) -> impl IntoView {
     let status = page
         .issue
         .as_ref()
-        .map(|i| i.status.clone())
-        .unwrap_or_else(|| "draft".into());
-    let draft = status == "draft";
-    let sending = status == "sending";
+        .map(|i| i.status)
+        .unwrap_or(IssueState::Draft);
+    let draft = status == IssueState::Draft;
+    let sending = status == IssueState::Sending;
     let id = page.issue.as_ref().map(|i| i.id).unwrap_or(0);
     let options = page
         .newsletters

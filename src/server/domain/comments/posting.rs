@@ -193,15 +193,19 @@ pub async fn edit(
     writing_limits(svc, reader, ip).await?;
     let status = status_for(&checked);
     let tx = svc.store.begin().await?;
-    tx.edit_comment(
-        id,
-        &checked.body,
-        &fingerprint(&checked.body),
-        (status, &checked.held.join(", ")),
-        svc.clock.now(),
-    )
-    .await?;
-    let kind = match (c.status, status) {
+    // The state that counts is the one inside the unit: a moderator may have rejected it, or
+    // the author deleted it, since it was read above.
+    let before = tx
+        .edit_comment(
+            id,
+            &checked.body,
+            &fingerprint(&checked.body),
+            (status, &checked.held.join(", ")),
+            svc.clock.now(),
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kind = match (before.status, status) {
         (_, CommentStatus::Approved) => Some(LiveKind::Upsert),
         (CommentStatus::Approved, _) => Some(LiveKind::Delete),
         _ => None,
@@ -218,8 +222,11 @@ pub async fn edit(
 pub async fn delete(svc: &Services, reader: &ReaderInfo, id: i64) -> Result<(), AppError> {
     let c = own_comment(svc, reader, id).await?;
     let tx = svc.store.begin().await?;
-    tx.set_comment_status(id, CommentStatus::Deleted).await?;
-    if c.status == CommentStatus::Approved {
+    let before = tx
+        .set_comment_status(id, CommentStatus::Deleted)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if before.status == CommentStatus::Approved {
         publish(svc, &*tx, c.article_id, LiveKind::Delete, id).await?;
     }
     tx.commit().await?;

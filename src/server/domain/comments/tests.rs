@@ -931,3 +931,48 @@ async fn the_reader_account_leads_to_the_same_persons_newsletter_preferences() {
         None
     );
 }
+
+/// An edit that arrives after a moderator rejected the comment (or its author deleted it)
+/// must not bring it back: the unit of work checks the state it writes over.
+#[tokio::test]
+async fn an_edit_never_revives_a_rejected_or_deleted_comment() {
+    let app = app().await;
+    let svc = &app.svc;
+    let r = trusted(&app, "late@example.org", "Late Editor").await;
+    let a = first_article(svc).await;
+    let editor = app.staff(Role::Editor).await;
+    let Posted::Published(id) = post(svc, &r, a.id, None, "First version.", "", IP)
+        .await
+        .unwrap()
+    else {
+        panic!("a trusted reader's comment is published");
+    };
+    moderate(svc, &editor, id, ModerationAction::Reject)
+        .await
+        .unwrap();
+    // The store refuses to edit over a rejected comment, even when asked directly.
+    let tx = svc.store.begin().await.unwrap();
+    let before = tx
+        .edit_comment(
+            id,
+            "Sneaky.",
+            "h",
+            (CommentStatus::Approved, ""),
+            svc.clock.now(),
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(before.is_none());
+    let c = svc.store.comment(id).await.unwrap().unwrap();
+    assert_eq!(c.status, CommentStatus::Rejected);
+    assert_eq!(c.body, "First version.");
+    assert!(matches!(
+        edit(svc, &r, id, "Second version.", IP).await,
+        Err(AppError::NotFound)
+    ));
+    assert_eq!(
+        events(svc, a.id).await.last().unwrap(),
+        &(LiveKind::Delete, id)
+    );
+}

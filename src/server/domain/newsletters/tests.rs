@@ -265,7 +265,7 @@ async fn an_issue_reaches_every_confirmed_subscriber_exactly_once_despite_tempor
         .find(|i| i.id == issue)
         .unwrap();
     assert_eq!((summary.total, summary.sent, summary.failed), (40, 40, 0));
-    assert_eq!(summary.status, "sent");
+    assert_eq!(summary.status, crate::model::IssueState::Sent);
     let mails = sink.messages();
     let mut per: HashMap<String, usize> = HashMap::new();
     for m in &mails {

@@ -111,7 +111,8 @@ pub trait CommentStore: Send + Sync + 'static {
         id: i64,
         status: CommentStatus,
     ) -> StoreResult<Option<CommentRecord>>;
-    /// Replaces a comment's text and its moderation state (status, held reason).
+    /// Replaces a comment's text and its moderation state (status, held reason), if it is still
+    /// approved or pending; returns it as it was before (`None`: not editable any more).
     async fn edit_comment(
         &self,
         id: i64,
@@ -119,7 +120,7 @@ pub trait CommentStore: Send + Sync + 'static {
         body_hash: &str,
         moderation: (CommentStatus, &str),
         now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<Option<CommentRecord>>;
 }
 
 /// Moderation: the queue, reports, featuring, bans and per-article comment modes.

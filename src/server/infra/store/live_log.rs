@@ -13,8 +13,9 @@
 //!
 //! - **SQLite** (this crate's embedded store): every unit of work starts with
 //!   `BEGIN IMMEDIATE`, which takes the database's single write lock and holds it until commit
-//!   or rollback. Ids are assigned (`AUTOINCREMENT`, never reused) while the lock is held, so
-//!   writers commit one at a time in id order and a rolled-back id is never handed out again.
+//!   or rollback. Ids are assigned (`AUTOINCREMENT`) while the lock is held, so writers commit
+//!   one at a time in id order. A rolled-back unit's id may be handed out again, which is
+//!   harmless: no reader ever saw it.
 //! - **PostgreSQL** (or any engine with concurrent writers): a sequence hands out ids at
 //!   insert time, not at commit, so a slow transaction holding id 11 can commit after id 12
 //!   is visible. Appending an event must therefore first take a transaction-scoped lock on the

@@ -12,6 +12,14 @@
 //! follows the same rule here). Calls made directly on the `Store` each stand alone; they are
 //! for reads and for single-statement bookkeeping (flashes, view counts, rate limits, session
 //! touches) that belongs to no change.
+//!
+//! **Units see a stable world.** A unit may read, decide and write (the last active admin, a
+//! comment's status before a moderation decision, counters adjusted from what was read). On
+//! SQLite the write lock taken by `BEGIN IMMEDIATE` makes every unit serializable. A backend
+//! with concurrent writers must give the same guarantee: run units at `SERIALIZABLE` and
+//! retry on serialization failures, or lock what it reads with `SELECT … FOR UPDATE`. Live
+//! events are appended last in a unit, after its row writes, so the live log's lock (see
+//! `live_log.rs`) is always taken last and units cannot deadlock on it.
 
 pub mod sqlite;
 

@@ -24,7 +24,7 @@ pub struct IssueRecord {
     pub article_ids: Vec<i64>,
     pub html: String,
     pub text: String,
-    pub status: String,
+    pub status: crate::model::IssueState,
 }
 
 /// Subscribers, their subscriptions, issues and per-recipient deliveries.

@@ -1,6 +1,7 @@
-//! The store contract: what every backend must do, run against the backend that
-//! `NEWSROOM_TEST_DATABASE_URL` names (an empty database the suite may fill), or by default
-//! against a fresh temporary SQLite database per test.
+//! The store contract: what every backend must do. By default each test gets a fresh
+//! temporary SQLite database; `NEWSROOM_TEST_DATABASE_URL` names another backend instead, with
+//! `{}` where each test's own database name goes (for example
+//! `sqlite:///tmp/contract-{}.db?mode=rwc`).
 
 use super::*;
 use crate::{
@@ -9,10 +10,24 @@ use crate::{
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+/// A database name no other test of this run uses.
+fn fresh_name() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "newsroom_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
 async fn temp_store() -> (tempfile::TempDir, SharedStore) {
     let dir = tempfile::tempdir().unwrap();
-    let url = std::env::var("NEWSROOM_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("t.db").display()));
+    // A URL with `{}` names a fresh database per test (tests run in parallel).
+    let url = match std::env::var("NEWSROOM_TEST_DATABASE_URL") {
+        Ok(template) => template.replace("{}", &fresh_name()),
+        Err(_) => format!("sqlite://{}", dir.path().join("t.db").display()),
+    };
     let store = open(&url).await.unwrap();
     store.migrate().await.unwrap();
     store

@@ -125,7 +125,7 @@ async fn the_newsletter_desk_opens_on_a_sent_issue() {
     let issues = svc.store.issues(10).await.unwrap();
     assert_eq!(issues.len(), 1);
     let issue = &issues[0];
-    assert_eq!(issue.status, "sent");
+    assert_eq!(issue.status, crate::model::IssueState::Sent);
     assert_eq!((issue.total, issue.sent, issue.failed), (3, 3, 0));
     // Written before 07:00 yesterday, in the site's time zone.
     let local = issue.created_at.with_timezone(&svc.config.tz);

@@ -7,7 +7,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 #[derive(sqlx::FromRow)]
 struct CommentRow {
@@ -53,6 +53,53 @@ const COMMENT_SELECT: &str =
         CASE WHEN r.display_name = '' THEN 'Reader' ELSE r.display_name END AS author,
         c.body, c.status, c.held_reason, c.featured, c.reply_count, c.created_at, c.edited_at
     FROM comments c JOIN readers r ON r.id = c.reader_id";
+
+impl SqliteStore {
+    /// Sets a comment's status on `conn`, keeping the thread's reply count and the author's
+    /// trust in step with approvals; returns the comment as it was before.
+    async fn apply_status(
+        conn: &mut SqliteConnection,
+        id: i64,
+        status: CommentStatus,
+    ) -> StoreResult<Option<CommentRecord>> {
+        let before: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{COMMENT_SELECT} WHERE c.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(before) = before.map(CommentRecord::from) else {
+            return Ok(None);
+        };
+        if before.status == status {
+            return Ok(Some(before));
+        }
+        sqlx::query("UPDATE comments SET status = $1 WHERE id = $2")
+            .bind(status)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        let delta = match (before.status, status) {
+            (_, CommentStatus::Approved) => 1,
+            (CommentStatus::Approved, _) => -1,
+            _ => 0,
+        };
+        if delta != 0 && before.root_id != before.id {
+            sqlx::query("UPDATE comments SET reply_count = MAX(0, reply_count + $1) WHERE id = $2")
+                .bind(delta)
+                .bind(before.root_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        if delta > 0 {
+            sqlx::query("UPDATE readers SET approved_count = approved_count + 1 WHERE id = $1")
+                .bind(before.reader_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(Some(before))
+    }
+}
 
 #[async_trait]
 impl CommentStore for SqliteStore {
@@ -267,48 +314,9 @@ impl CommentStore for SqliteStore {
         status: CommentStatus,
     ) -> StoreResult<Option<CommentRecord>> {
         let mut tx = self.write_tx().await?;
-        let before: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COMMENT_SELECT} WHERE c.id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(before) = before.map(CommentRecord::from) else {
-            return Ok(None);
-        };
-        if before.status == status {
-            return Ok(Some(before));
-        }
-        sqlx::query("UPDATE comments SET status = $1 WHERE id = $2")
-            .bind(status)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        // Keep the thread's reply count and the author's trust in step with approvals.
-        let delta = match (before.status, status) {
-            (_, CommentStatus::Approved) => 1,
-            (CommentStatus::Approved, _) => -1,
-            _ => 0,
-        };
-        if delta != 0 {
-            if before.root_id != before.id {
-                sqlx::query(
-                    "UPDATE comments SET reply_count = MAX(0, reply_count + $1) WHERE id = $2",
-                )
-                .bind(delta)
-                .bind(before.root_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            if delta > 0 {
-                sqlx::query("UPDATE readers SET approved_count = approved_count + 1 WHERE id = $1")
-                    .bind(before.reader_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
+        let before = Self::apply_status(&mut tx, id, status).await?;
         tx.commit().await?;
-        Ok(Some(before))
+        Ok(before)
     }
 
     async fn edit_comment(
@@ -318,20 +326,25 @@ impl CommentStore for SqliteStore {
         body_hash: &str,
         (status, held_reason): (CommentStatus, &str),
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
+    ) -> StoreResult<Option<CommentRecord>> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
             "UPDATE comments SET body = $1, body_hash = $2, edited_at = $3, held_reason = $4
-             WHERE id = $5",
+             WHERE id = $5 AND status IN ('approved', 'pending')",
         )
         .bind(body)
         .bind(body_hash)
         .bind(now)
         .bind(held_reason)
         .bind(id)
-        .execute(&mut *self.conn().await?)
+        .execute(&mut *tx)
         .await?;
-        // Counters follow the status change (callers run this inside one unit of work).
-        self.set_comment_status(id, status).await?;
-        Ok(())
+        if done.rows_affected() == 0 {
+            // Gone, rejected or deleted since the author opened it: nothing to edit.
+            return Ok(None);
+        }
+        let before = Self::apply_status(&mut tx, id, status).await?;
+        tx.commit().await?;
+        Ok(before)
     }
 }

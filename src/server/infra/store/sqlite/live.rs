@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use crate::{
-    model::{Channel, FeedItem, LinkedArticle, LiveKind, SectionRef, TagRef},
+    model::{ArticleStatus, Channel, FeedItem, LinkedArticle, LiveKind, SectionRef, TagRef},
     server::store::{
         FeedItemWrite, FeedQuery, LiveEventRecord, LiveLog, NewsFeedStore, StoreError, StoreResult,
     },
@@ -53,7 +53,9 @@ impl From<ItemRow> for FeedItem {
             r.article_status,
         ) {
             // Only a published article is linked for readers.
-            (Some(title), Some(slug), Some(section), Some(status)) if status == "published" => {
+            (Some(title), Some(slug), Some(section), Some(status))
+                if ArticleStatus::parse(&status) == Some(ArticleStatus::Published) =>
+            {
                 Some(LinkedArticle {
                     title,
                     href: crate::model::article_path(&section, &slug),

@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use crate::{
-    model::{IssueSummary, SubscriberRow, SubscriptionState},
+    model::{IssueState, IssueSummary, SubscriberRow, SubscriptionState},
     server::store::{DueDelivery, IssueRecord, NewsletterStore, StoreError, StoreResult},
 };
 use async_trait::async_trait;
@@ -202,7 +202,7 @@ impl NewsletterStore for SqliteStore {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        let rows: Vec<(i64, String, String, String, DateTime<Utc>)> = sqlx::query_as(
+        let rows: Vec<(i64, String, String, SubscriptionState, DateTime<Utc>)> = sqlx::query_as(
             "SELECT s.id, s.email, sub.newsletter, sub.status, sub.requested_at
              FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
              WHERE s.email LIKE $1 ESCAPE '\\' ORDER BY s.email, sub.newsletter LIMIT $2",
@@ -304,14 +304,22 @@ impl NewsletterStore for SqliteStore {
     }
 
     async fn issue(&self, id: i64) -> StoreResult<Option<IssueRecord>> {
-        let row: Option<(i64, String, String, String, String, String, String, String)> =
-            sqlx::query_as(
-                "SELECT id, newsletter, subject, intro_md, article_ids, html, text, status
+        let row: Option<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            IssueState,
+        )> = sqlx::query_as(
+            "SELECT id, newsletter, subject, intro_md, article_ids, html, text, status
                  FROM newsletter_issues WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *self.conn().await?)
-            .await?;
+        )
+        .bind(id)
+        .fetch_optional(&mut *self.conn().await?)
+        .await?;
         Ok(row.map(
             |(id, newsletter, subject, intro_md, ids, html, text, status)| IssueRecord {
                 id,
@@ -327,7 +335,7 @@ impl NewsletterStore for SqliteStore {
     }
 
     async fn issues(&self, limit: u32) -> StoreResult<Vec<IssueSummary>> {
-        let rows: Vec<(i64, String, String, String, DateTime<Utc>, i64, i64, i64)> =
+        let rows: Vec<(i64, String, String, IssueState, DateTime<Utc>, i64, i64, i64)> =
             sqlx::query_as(
                 "SELECT i.id, i.newsletter, i.subject, i.status, i.created_at,
                      (SELECT COUNT(*) FROM deliveries d WHERE d.issue_id = i.id),
