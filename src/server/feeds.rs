@@ -525,7 +525,7 @@ fn rss_item(a: &Article, image: Option<FeedImage>, base: &str) -> rss::Item {
         );
         extensions
             .entry("media".into())
-            .or_insert_with(BTreeMap::new)
+            .or_default()
             .insert("content".into(), vec![content]);
         rss::Enclosure {
             url: img.url,
