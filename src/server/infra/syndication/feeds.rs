@@ -202,7 +202,7 @@ pub(crate) fn rss_item(a: &Article, image: Option<FeedImage>, base: &str) -> rss
         );
         extensions
             .entry("media".into())
-            .or_insert_with(BTreeMap::new)
+            .or_default()
             .insert("content".into(), vec![content]);
         rss::Enclosure {
             url: img.url,
