@@ -17,8 +17,8 @@ pub use domain::{
     users,
 };
 pub use infra::{
-    cli, config, cookies, crypto, email, flash, frontend, guard, http, jobs, live, mail, media,
-    state, store, syndication, text,
+    cli, config, cookies, crypto, email, flash, frontend, guard, http, jobs, limits, live, mail,
+    media, state, store, syndication, text,
 };
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! email and a wrong password the same way, in the same time.
 
 use crate::server::cookies;
+use crate::server::limits::{self, Scope};
 use crate::{
     model::{AppError, Role, Viewer},
     server::{
@@ -15,7 +16,7 @@ use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
 };
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::Duration;
 use std::sync::LazyLock;
 
 /// A session ends after this long without activity.
@@ -107,10 +108,6 @@ pub fn validate_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-fn window_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    now.duration_trunc(rate_window()).unwrap_or(now)
-}
-
 /// A new session's token (for the cookie) and the account it belongs to.
 pub struct SignedIn {
     pub token: String,
@@ -126,11 +123,12 @@ pub async fn sign_in(
 ) -> Result<SignedIn, AppError> {
     let email = normalize_email(email);
     let now = svc.clock.now();
-    let window = window_start(now);
-    let account_key = format!("signin:account:{email}");
-    let ip_key = format!("signin:ip:{ip}");
-    if svc.store.rate_limit_hits(&account_key, window).await? >= MAX_FAILURES_PER_ACCOUNT
-        || svc.store.rate_limit_hits(&ip_key, window).await? >= MAX_FAILURES_PER_IP
+    let (account, address) = (
+        (Scope::SignInAccount, email.as_str()),
+        (Scope::SignInAddress, ip),
+    );
+    if limits::hits(svc, account, rate_window()).await? >= MAX_FAILURES_PER_ACCOUNT
+        || limits::hits(svc, address, rate_window()).await? >= MAX_FAILURES_PER_IP
     {
         return Err(AppError::RateLimited(SIGN_IN_LOCKED.into()));
     }
@@ -141,12 +139,12 @@ pub async fn sign_in(
     };
     let verified = verify_password(hash, password.to_owned()).await;
     let Some(user) = candidate.filter(|_| verified) else {
-        svc.store.hit_rate_limit(&account_key, window).await?;
-        svc.store.hit_rate_limit(&ip_key, window).await?;
+        limits::count(svc, account, rate_window()).await?;
+        limits::count(svc, address, rate_window()).await?;
         tracing::info!("failed sign-in");
         return Err(AppError::field("email", SIGN_IN_FAILED));
     };
-    svc.store.clear_rate_limit(&account_key).await?;
+    limits::clear(svc, account).await?;
     let token = crypto::random_token();
     svc.store
         .create_session(

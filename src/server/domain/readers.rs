@@ -1,10 +1,10 @@
 //! Reader identity: a single-use sign-in link sent by email, a database session behind the
 //! `nr_reader` cookie, the display name shown with comments, and the account page.
 
+use crate::server::limits::{self, Scope};
 use crate::{
     model::{AccountPage, AppError, ReaderInfo},
     server::{
-        comments::{ip_hash, limit},
         cookies, crypto,
         email::{INVALID_EMAIL, normalize},
         mail::OutgoingMail,
@@ -42,22 +42,9 @@ pub async fn send_sign_in_link(
 ) -> Result<String, AppError> {
     let email = normalize(email).map_err(|_| AppError::field("email", INVALID_EMAIL))?;
     let slow = "Too many sign-in links requested. Please wait a few minutes.";
-    limit(
-        svc,
-        &format!("readerlink:ip:{}", ip_hash(svc, ip)),
-        Duration::minutes(10),
-        10,
-        slow,
-    )
-    .await?;
-    limit(
-        svc,
-        &format!("readerlink:email:{email}"),
-        Duration::minutes(10),
-        3,
-        slow,
-    )
-    .await?;
+    let window = Duration::minutes(10);
+    limits::hit(svc, (Scope::ReaderLinkAddress, ip), window, 10, slow).await?;
+    limits::hit(svc, (Scope::ReaderLinkEmail, &email), window, 3, slow).await?;
     let next = local_path(next).unwrap_or("/");
     let token = crypto::random_token();
     let now = svc.clock.now();

@@ -12,6 +12,7 @@ pub mod frontend;
 pub mod guard;
 pub mod http;
 pub mod jobs;
+pub mod limits;
 pub mod live;
 pub mod mail;
 pub mod media;

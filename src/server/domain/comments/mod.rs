@@ -22,13 +22,11 @@ pub use posting::{delete, edit, post, report};
 use crate::{
     model::{AppError, Channel, CommentStatus, LiveKind},
     server::{
-        crypto,
         live::{Payload, gone, render_safely},
         state::Services,
         store::{LiveEventRecord, Tx},
     },
 };
-use chrono::{Duration, DurationRound};
 
 /// Top-level comments per page.
 pub const PER_PAGE: u32 = 20;
@@ -100,25 +98,9 @@ pub async fn live_payload(svc: &Services, rec: &LiveEventRecord) -> Payload {
     )
 }
 
-/// A keyed, salted hash of a client address (addresses are never stored raw).
+/// A keyed hash of a client address (addresses are never stored raw).
 pub(crate) fn ip_hash(svc: &Services, ip: &str) -> String {
-    crypto::sha256_hex(&format!("{}|{ip}", hex::encode(svc.secret.bytes())))[..32].to_owned()
-}
-
-/// Counts one hit against a fixed-window limit; refuses once `max` is passed.
-pub(crate) async fn limit(
-    svc: &Services,
-    key: &str,
-    window: Duration,
-    max: u32,
-    message: &str,
-) -> Result<(), AppError> {
-    let now = svc.clock.now();
-    let start = now.duration_trunc(window).unwrap_or(now);
-    if svc.store.hit_rate_limit(key, start).await? > max {
-        return Err(AppError::RateLimited(message.into()));
-    }
-    Ok(())
+    crate::server::limits::subject_hash(svc, ip)
 }
 
 #[cfg(test)]

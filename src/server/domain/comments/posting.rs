@@ -4,8 +4,9 @@
 use super::{
     Posted, body,
     listing::mode_of,
-    {ip_hash, limit, publish},
+    {ip_hash, publish},
 };
+use crate::server::limits::{self, Scope};
 use crate::{
     model::{
         AppError, ArticleStatus, CommentMode, CommentStatus, LiveKind, ReaderInfo, ReportReason,
@@ -37,22 +38,9 @@ async fn trusted(svc: &Services, reader_id: i64) -> Result<bool, AppError> {
 async fn writing_limits(svc: &Services, reader: &ReaderInfo, ip: &str) -> Result<(), AppError> {
     let slow = "You are commenting very quickly. Please wait a few minutes.";
     let window = Duration::minutes(10);
-    limit(
-        svc,
-        &format!("comment:reader:{}", reader.id),
-        window,
-        5,
-        slow,
-    )
-    .await?;
-    limit(
-        svc,
-        &format!("comment:ip:{}", ip_hash(svc, ip)),
-        window,
-        20,
-        slow,
-    )
-    .await
+    let reader_id = reader.id.to_string();
+    limits::hit(svc, (Scope::CommentReader, &reader_id), window, 5, slow).await?;
+    limits::hit(svc, (Scope::CommentAddress, ip), window, 20, slow).await
 }
 
 /// Posts a comment or reply under the moderation rules.
@@ -255,9 +243,9 @@ pub async fn report(
         Some(r) => format!("reader:{}", r.id),
         None => format!("ip:{}", ip_hash(svc, ip)),
     };
-    limit(
+    limits::hit(
         svc,
-        &format!("report:{reporter}"),
+        (Scope::Report, &reporter),
         Duration::hours(1),
         20,
         "Too many reports; please try again later.",

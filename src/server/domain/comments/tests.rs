@@ -9,6 +9,7 @@ use crate::{
     server::{state::Clock, store::Listing},
     testkit::{SmtpSink, TestApp},
 };
+use chrono::Duration;
 
 const IP: &str = "203.0.113.9";
 

@@ -6,6 +6,7 @@ use super::{
     join_names, link, names, parse_pair, pending_expiry, preferences_token, unsubscribe_token,
     verify,
 };
+use crate::server::limits::{self, Scope};
 use crate::{
     model::{
         AppError, ConfirmPage, PreferenceRow, PreferencesPage, SubscriptionState, text::escape_html,
@@ -16,7 +17,7 @@ use crate::{
         state::Services,
     },
 };
-use chrono::{Duration, DurationRound};
+use chrono::Duration;
 use std::collections::HashMap;
 
 /// Signs an address up to newsletters and sends the confirmation email. The answer is the
@@ -57,15 +58,9 @@ pub async fn subscribe(
     }
     let address = address.expect("checked above");
     let now = svc.clock.now();
-    let window = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
-    let by_ip = svc
-        .store
-        .hit_rate_limit(&format!("signup:ip:{ip}"), window)
-        .await?;
-    let by_address = svc
-        .store
-        .hit_rate_limit(&format!("signup:address:{address}"), window)
-        .await?;
+    let window = Duration::hours(1);
+    let by_ip = limits::count(svc, (Scope::SignupAddress, ip), window).await?;
+    let by_address = limits::count(svc, (Scope::SignupEmail, &address), window).await?;
     if by_ip > SIGNUPS_PER_IP || by_address > SIGNUPS_PER_ADDRESS {
         return Err(AppError::RateLimited(
             "Too many sign-ups from here. Please try again in an hour.".into(),
