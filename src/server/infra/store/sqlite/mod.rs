@@ -30,6 +30,7 @@ mod comments;
 mod content;
 mod editorial;
 mod ephemeral;
+mod issues;
 mod listings;
 mod live;
 mod moderation;

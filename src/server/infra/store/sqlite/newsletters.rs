@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use crate::{
-    model::{IssueState, IssueSummary, SubscriberRow, SubscriptionState},
+    model::{IssueSummary, SubscriberRow, SubscriptionState},
     server::store::{DueDelivery, IssueRecord, NewsletterStore, StoreError, StoreResult},
 };
 use async_trait::async_trait;
@@ -304,63 +304,11 @@ impl NewsletterStore for SqliteStore {
     }
 
     async fn issue(&self, id: i64) -> StoreResult<Option<IssueRecord>> {
-        let row: Option<(
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            IssueState,
-        )> = sqlx::query_as(
-            "SELECT id, newsletter, subject, intro_md, article_ids, html, text, status
-                 FROM newsletter_issues WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *self.conn().await?)
-        .await?;
-        Ok(row.map(
-            |(id, newsletter, subject, intro_md, ids, html, text, status)| IssueRecord {
-                id,
-                newsletter,
-                subject,
-                intro_md,
-                article_ids: ids.split(',').filter_map(|s| s.parse().ok()).collect(),
-                html,
-                text,
-                status,
-            },
-        ))
+        super::issues::one(&mut *self.conn().await?, id).await
     }
 
     async fn issues(&self, limit: u32) -> StoreResult<Vec<IssueSummary>> {
-        let rows: Vec<(i64, String, String, IssueState, DateTime<Utc>, i64, i64, i64)> =
-            sqlx::query_as(
-                "SELECT i.id, i.newsletter, i.subject, i.status, i.created_at,
-                     (SELECT COUNT(*) FROM deliveries d WHERE d.issue_id = i.id),
-                     (SELECT COUNT(*) FROM deliveries d WHERE d.issue_id = i.id AND d.status = 'sent'),
-                     (SELECT COUNT(*) FROM deliveries d WHERE d.issue_id = i.id AND d.status = 'failed')
-                 FROM newsletter_issues i ORDER BY i.created_at DESC, i.id DESC LIMIT $1",
-            )
-            .bind(limit as i64)
-            .fetch_all(&mut *self.conn().await?)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, newsletter, subject, status, created_at, total, sent, failed)| IssueSummary {
-                    id,
-                    newsletter,
-                    subject,
-                    status,
-                    created_at,
-                    total: total as u64,
-                    sent: sent as u64,
-                    failed: failed as u64,
-                },
-            )
-            .collect())
+        super::issues::newest(&mut *self.conn().await?, limit).await
     }
 
     async fn start_issue(&self, id: i64, now: DateTime<Utc>) -> StoreResult<u64> {
