@@ -29,3 +29,5 @@ mod editor_http_tests;
 mod http_tests;
 #[cfg(test)]
 pub mod testkit;
+#[cfg(test)]
+mod security_tests;
