@@ -309,3 +309,30 @@ fn the_redirect_check_itself_is_sound() {
     assert!(!stays_home(base, "//evil.example"));
     assert!(!stays_home(base, "/\\evil.example"));
 }
+
+/// Item 2: a plain form posted from a page whose path starts with `//` (any 404 page has the
+/// newsletter form in its footer) must not send the browser to that "host" afterwards.
+#[tokio::test]
+async fn a_form_posted_from_a_double_slash_page_goes_back_home() {
+    let app = TestApp::new().await;
+    let base = app.svc.config.site.base_url.clone();
+    for referer in [
+        "http://127.0.0.1:3000//evil.example/x",
+        "http://127.0.0.1:3000/\t/evil.example",
+    ] {
+        let res = post_from(
+            &app,
+            "192.0.2.1",
+            "/api/newsletter/subscribe",
+            "form=signup-footer&email=nope&nl_tideline=on",
+            &[
+                ("accept", "text/html"),
+                ("referer", referer),
+                ("host", "127.0.0.1:3000"),
+            ],
+        )
+        .await;
+        let location = res.header("location").unwrap_or_default();
+        assert!(stays_home(&base, location), "{referer} -> {location}");
+    }
+}
