@@ -28,9 +28,13 @@ pub fn require(role: Role) -> Result<Viewer, AppError> {
 }
 
 /// `next` if it is a path on this site: never `//host` or `/\\host`, which browsers follow
-/// to another site.
+/// to another site. Only visible ASCII is allowed: browsers drop tabs and newlines from URLs
+/// (so `/\t/host` becomes `//host`), and a control character cannot go in a header at all.
 pub fn local_path(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+    (next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
+    .then_some(next)
 }
 
 /// A local path to go to after staff sign-in (never another site).
@@ -46,10 +50,23 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<FormOutcome, AppError> {
     let svc = ctx::services()?;
-    let result = match domain::sign_in(&svc, &email, &password, &ctx::client_ip()).await {
+    let device = ctx::cookie(crate::server::limits::DEVICE_COOKIE);
+    let signed_in = domain::sign_in_on_device(
+        &svc,
+        &email,
+        &password,
+        &ctx::client_ip(),
+        device.as_deref(),
+    )
+    .await;
+    let result = match signed_in {
         Ok(signed_in) => {
             ctx::set_cookie(&domain::session_cookie(
                 &signed_in.token,
+                svc.config.is_https(),
+            ));
+            ctx::set_cookie(&crate::server::limits::device_cookie(
+                &signed_in.device,
                 svc.config.is_https(),
             ));
             Ok(FormOutcome {

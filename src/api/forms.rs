@@ -3,13 +3,8 @@
 use crate::{
     api::ctx,
     model::{AppError, Flash, FormOutcome},
-    server::crypto,
 };
 use axum::http::header;
-use chrono::Duration;
-
-/// How long a no-JavaScript result waits to be shown.
-const FLASH_TTL_MINUTES: i64 = 15;
 
 /// The page a plain form post came from, as a same-site path ("/" when unknown or foreign).
 pub fn referer_path() -> String {
@@ -38,6 +33,11 @@ pub fn referer_path() -> String {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let mut path = referer.path().to_owned();
+    // `https://site//evil.example` is a page here (a 404 with forms on it), but `//evil.example`
+    // as a redirect is another site.
+    if crate::api::auth::local_path(&path).is_none() {
+        return "/".into();
+    }
     if !query.is_empty() {
         path.push('?');
         path.push_str(
@@ -95,23 +95,24 @@ pub async fn finish(
                 .collect(),
         },
     };
-    let token = crypto::random_token();
-    let data = serde_json::to_string(&flash).map_err(|_| AppError::Internal)?;
-    let expires = svc.clock.now() + Duration::minutes(FLASH_TTL_MINUTES);
-    svc.store
-        .put_flash(&crypto::sha256_hex(&token), &data, expires)
-        .await?;
-    let back = with_query(&referer_path(), "flash", &token);
+    // Bounded, rate-limited and bound to this browser (see `server::flashes`).
+    let saved = crate::server::flashes::save(
+        &svc,
+        flash,
+        crate::api::auth::viewer().is_some(),
+        &ctx::client_ip(),
+        ctx::cookie(crate::server::flashes::COOKIE).as_deref(),
+    )
+    .await;
+    let back = match saved {
+        Some(saved) => {
+            if let Some(cookie) = &saved.set_cookie {
+                ctx::set_cookie(cookie);
+            }
+            with_query(&referer_path(), "flash", &saved.token)
+        }
+        None => referer_path(),
+    };
     leptos_axum::redirect(&format!("{back}#{form_id}"));
     result
-}
-
-/// The flash named by a `?flash=` token, if it is still valid.
-pub async fn flash(svc: &crate::server::state::Services, token: &str) -> Option<Flash> {
-    let data = svc
-        .store
-        .flash(&crypto::sha256_hex(token), svc.clock.now())
-        .await
-        .ok()??;
-    serde_json::from_str(&data).ok()
 }

@@ -5,7 +5,7 @@
 use crate::{
     model::{AppError, Role, Viewer},
     server::{
-        crypto,
+        crypto, limits,
         state::Services,
         store::{NewUser, StoreError, UserRecord},
     },
@@ -14,7 +14,7 @@ use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
 };
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::Duration;
 use std::sync::LazyLock;
 
 /// A session ends after this long without activity.
@@ -28,10 +28,6 @@ pub fn absolute_timeout() -> Duration {
 /// Activity is written at most this often per session.
 fn touch_interval() -> Duration {
     Duration::minutes(1)
-}
-/// Sign-in attempts are counted in windows this long.
-fn rate_window() -> Duration {
-    Duration::minutes(15)
 }
 /// Failed attempts allowed per account per window.
 pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
@@ -105,14 +101,12 @@ pub fn validate_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-fn window_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    now.duration_trunc(rate_window()).unwrap_or(now)
-}
-
-/// A new session's token (for the cookie) and the account it belongs to.
+/// A new session's token (for the cookie), the account it belongs to, and a device token
+/// that lets this browser past lockouts caused by others (see `server::limits`).
 pub struct SignedIn {
     pub token: String,
     pub user: UserRecord,
+    pub device: String,
 }
 
 /// Checks credentials and opens a new session (always a fresh id).
@@ -122,29 +116,37 @@ pub async fn sign_in(
     password: &str,
     ip: &str,
 ) -> Result<SignedIn, AppError> {
+    sign_in_on_device(svc, email, password, ip, None).await
+}
+
+/// Signs in from a browser that may carry a device cookie. The attempt is admitted and
+/// counted before the password is hashed (see `limits::begin_sign_in`).
+pub async fn sign_in_on_device(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    ip: &str,
+    device_cookie: Option<&str>,
+) -> Result<SignedIn, AppError> {
     let email = normalize_email(email);
     let now = svc.clock.now();
-    let window = window_start(now);
-    let account_key = format!("signin:account:{email}");
-    let ip_key = format!("signin:ip:{ip}");
-    if svc.store.rate_limit_hits(&account_key, window).await? >= MAX_FAILURES_PER_ACCOUNT
-        || svc.store.rate_limit_hits(&ip_key, window).await? >= MAX_FAILURES_PER_IP
-    {
-        return Err(AppError::RateLimited(SIGN_IN_LOCKED.into()));
-    }
     let user = svc.store.user_by_email(&email).await?;
+    let device = user
+        .as_ref()
+        .zip(device_cookie)
+        .and_then(|(u, token)| limits::device_for(svc, token, u.id));
+    let attempt = limits::begin_sign_in(svc, &email, ip, device.as_deref()).await?;
     let (hash, candidate) = match user {
         Some(u) if u.active => (u.password_hash.clone(), Some(u)),
         _ => (DUMMY_HASH.clone(), None),
     };
     let verified = verify_password(hash, password.to_owned()).await;
     let Some(user) = candidate.filter(|_| verified) else {
-        svc.store.hit_rate_limit(&account_key, window).await?;
-        svc.store.hit_rate_limit(&ip_key, window).await?;
+        // The attempt stays counted.
         tracing::info!("failed sign-in");
         return Err(AppError::field("email", SIGN_IN_FAILED));
     };
-    svc.store.clear_rate_limit(&account_key).await?;
+    attempt.succeeded(svc).await?;
     let token = crypto::random_token();
     svc.store
         .create_session(
@@ -155,7 +157,11 @@ pub async fn sign_in(
         )
         .await?;
     tracing::info!(user_id = user.id, "signed in");
-    Ok(SignedIn { token, user })
+    Ok(SignedIn {
+        token,
+        device: limits::device_token(svc, user.id),
+        user,
+    })
 }
 
 /// The staff member behind a session token, if the session is live. Records activity at most
@@ -255,13 +261,17 @@ pub async fn create_user(
         })
 }
 
-/// Sets a new password (ending the account's sessions).
+/// Sets a new password (ending the account's sessions). The account's sign-in lockout ends
+/// too: an admin who reset it has vouched for whoever gets the new password.
 pub async fn reset_password(svc: &Services, user_id: i64, password: &str) -> Result<(), AppError> {
     validate_password(password)?;
     let hash = hash_password(password.to_owned()).await?;
     svc.store
         .set_password(user_id, &hash, svc.clock.now())
         .await?;
+    if let Some(user) = svc.store.user_by_id(user_id).await? {
+        limits::clear(svc, limits::SIGN_IN_ACCOUNT, &user.email).await?;
+    }
     Ok(())
 }
 

@@ -9,16 +9,17 @@ use crate::{
         ModerationPage, ReaderInfo, Role, Viewer,
     },
     server::{
-        crypto,
+        comment_rules, crypto,
         editorial::audit,
         email::{INVALID_EMAIL, normalize},
+        limits,
         mail::OutgoingMail,
         state::Services,
         store::{CommentRecord, NewComment, StoreError},
         text::one_line,
     },
 };
-use chrono::{Duration, DurationRound};
+use chrono::Duration;
 use std::collections::HashMap;
 
 /// Top-level comments per page.
@@ -64,21 +65,6 @@ fn ip_hash(svc: &Services, ip: &str) -> String {
     crypto::sha256_hex(&format!("{}|{ip}", hex::encode(svc.secret.bytes())))[..32].to_owned()
 }
 
-async fn limit(
-    svc: &Services,
-    key: &str,
-    window: Duration,
-    max: u32,
-    message: &str,
-) -> Result<(), AppError> {
-    let now = svc.clock.now();
-    let start = now.duration_trunc(window).unwrap_or(now);
-    if svc.store.hit_rate_limit(key, start).await? > max {
-        return Err(AppError::RateLimited(message.into()));
-    }
-    Ok(())
-}
-
 /// Sends a single-use sign-in link. The answer never says whether the address is known.
 pub async fn send_sign_in_link(
     svc: &Services,
@@ -88,19 +74,11 @@ pub async fn send_sign_in_link(
 ) -> Result<String, AppError> {
     let email = normalize(email).map_err(|_| AppError::field("email", INVALID_EMAIL))?;
     let slow = "Too many sign-in links requested. Please wait a few minutes.";
-    limit(
+    limits::hit(svc, limits::READER_LINK_NETWORK, &limits::network(ip), slow).await?;
+    limits::hit(
         svc,
-        &format!("readerlink:ip:{}", ip_hash(svc, ip)),
-        Duration::minutes(10),
-        10,
-        slow,
-    )
-    .await?;
-    limit(
-        svc,
-        &format!("readerlink:email:{email}"),
-        Duration::minutes(10),
-        3,
+        limits::READER_LINK_MAILBOX,
+        &limits::mailbox(&email),
         slow,
     )
     .await?;
@@ -117,7 +95,7 @@ pub async fn send_sign_in_link(
         )
         .await?;
     let url = format!("{}/account/verify?token={token}", svc.config.site.base_url);
-    if svc.mailer.is_file() {
+    if svc.mailer.is_file() && crate::server::hardening::is_development_site(&svc.config) {
         tracing::info!(%url, "reader sign-in link written to the outbox");
     }
     let site = &svc.config.site.name;
@@ -216,7 +194,7 @@ pub async fn account_page(
         Some(r) => svc.store.subscriber_by_email(&r.email).await?.map(|id| {
             format!(
                 "/newsletters/preferences?token={}",
-                crate::server::newsletters::preferences_token(svc, id)
+                crate::server::newsletters::preferences_token(svc, id, &r.email)
             )
         }),
         None => None,
@@ -266,13 +244,13 @@ fn autolink(line: &str) -> String {
     out
 }
 
-fn count_links(body: &str) -> usize {
+pub(crate) fn count_links(body: &str) -> usize {
     body.split_whitespace()
         .filter(|w| w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www."))
         .count()
 }
 
-fn contains_word(body: &str, words: &[String]) -> bool {
+pub(crate) fn contains_word(body: &str, words: &[String]) -> bool {
     let lower = body.to_lowercase();
     words.iter().any(|w| {
         let w = w.to_lowercase();
@@ -559,22 +537,8 @@ pub async fn post(
         ));
     }
     let slow = "You are commenting very quickly. Please wait a few minutes.";
-    limit(
-        svc,
-        &format!("comment:reader:{}", reader.id),
-        Duration::minutes(10),
-        5,
-        slow,
-    )
-    .await?;
-    limit(
-        svc,
-        &format!("comment:ip:{}", ip_hash(svc, ip)),
-        Duration::minutes(10),
-        20,
-        slow,
-    )
-    .await?;
+    limits::hit(svc, limits::COMMENT_READER, &reader.id.to_string(), slow).await?;
+    limits::hit(svc, limits::COMMENT_NETWORK, &limits::network(ip), slow).await?;
     let body_hash = body_hash(&body);
     if svc
         .store
@@ -586,20 +550,7 @@ pub async fn post(
             "You have already posted this comment.",
         ));
     }
-    let mut held = Vec::new();
-    if mode == CommentMode::Premoderated {
-        held.push("article is pre-moderated");
-    }
-    let approved_before = svc.store.approved_count(reader.id).await?;
-    if approved_before < rules.approvals_before_trusted as i64 {
-        held.push("new commenter");
-    }
-    if count_links(&body) > rules.max_links {
-        held.push("many links");
-    }
-    if contains_word(&body, &rules.suspect_words) {
-        held.push("suspect words");
-    }
+    let held = comment_rules::held_reasons(svc, mode, reader.id, &body).await?;
     let status = if held.is_empty() {
         "approved"
     } else {
@@ -654,6 +605,9 @@ pub async fn edit(
     body: &str,
 ) -> Result<(), AppError> {
     let c = own_comment(svc, reader, id).await?;
+    if !matches!(c.status.as_str(), "approved" | "pending") {
+        return Err(AppError::NotFound);
+    }
     if svc.clock.now() - c.created_at >= Duration::minutes(svc.config.comments.edit_window_minutes)
     {
         return Err(AppError::Conflict(
@@ -677,11 +631,31 @@ pub async fn edit(
             "Your comment contains language we do not allow. Please rephrase it.",
         ));
     }
+    limits::hit(
+        svc,
+        limits::COMMENT_EDIT,
+        &reader.id.to_string(),
+        "You are editing very quickly. Please wait a few minutes.",
+    )
+    .await?;
+    // An edit meets the rules a new comment meets: what would be held is held again.
+    let article = svc
+        .store
+        .article_by_id(c.article_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mode = mode_of(svc, &article).await?;
+    let held = comment_rules::held_reasons(svc, mode, reader.id, &body).await?;
     svc.store
         .edit_comment(id, &body, &body_hash(&body), svc.clock.now())
         .await?;
     if c.status == "approved" {
-        publish_event(svc, c.article_id, "upsert", id).await?;
+        if held.is_empty() {
+            publish_event(svc, c.article_id, "upsert", id).await?;
+        } else {
+            svc.store.set_comment_status(id, "pending").await?;
+            publish_event(svc, c.article_id, "delete", id).await?;
+        }
     }
     Ok(())
 }
@@ -718,11 +692,10 @@ pub async fn report(
         Some(r) => format!("reader:{}", r.id),
         None => format!("ip:{}", ip_hash(svc, ip)),
     };
-    limit(
+    limits::hit(
         svc,
-        &format!("report:{reporter}"),
-        Duration::hours(1),
-        20,
+        limits::REPORT,
+        &reporter,
         "Too many reports; please try again later.",
     )
     .await?;
@@ -763,6 +736,12 @@ pub async fn moderate(
         return Err(AppError::Forbidden);
     }
     let c = svc.store.comment(id).await?.ok_or(AppError::NotFound)?;
+    if c.status == "deleted" {
+        // The author took it back; no moderation decision brings it back.
+        return Err(AppError::Conflict(
+            "The author deleted this comment.".into(),
+        ));
+    }
     let was_visible = c.status == "approved";
     let message = match action {
         "approve" => {

@@ -25,6 +25,10 @@ pub struct Config {
     pub security: SecurityConfig,
     #[serde(default)]
     pub comments: CommentsConfig,
+    #[serde(default)]
+    pub limits: crate::server::limits::LimitsConfig,
+    #[serde(default)]
+    pub retention: crate::server::retention::RetentionConfig,
     /// Parsed from `site.time_zone` after loading.
     #[serde(skip, default = "default_tz")]
     pub tz: chrono_tz::Tz,
@@ -247,16 +251,19 @@ impl Default for CommentsConfig {
 pub struct SecurityConfig {
     #[serde(default)]
     pub secret: String,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    /// Replaced by `trusted_proxies`; `true` stops start-up with a message saying so.
     #[serde(default)]
     pub trust_proxy_headers: bool,
+    /// Reverse proxies (CIDRs) whose `X-Forwarded-For` is believed (see `server::client_ip`).
+    #[serde(default)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl std::fmt::Debug for SecurityConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecurityConfig")
             .field("secret", &"<redacted>")
-            .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -471,6 +478,15 @@ impl Config {
                 "must be at least 1".into(),
             ));
         }
+        if self.security.trust_proxy_headers {
+            return Err(key_err(
+                "security.trust_proxy_headers",
+                "replaced by security.trusted_proxies: list your reverse proxies' addresses \
+                 (CIDRs), e.g. [\"127.0.0.1/32\"]"
+                    .into(),
+            ));
+        }
+        self.limits.validate().map_err(|(k, m)| key_err(k, m))?;
         if !self.security.secret.is_empty() && self.security.secret.len() < 32 {
             return Err(key_err(
                 "security.secret",

@@ -236,6 +236,17 @@ pub async fn save_article(
             "Use lower-case letters, digits and single hyphens (at most 120), e.g. ferry-returns.",
         ));
     }
+    // An address that redirects to another story, or answers 410 for a deleted one, is that
+    // story's history; saving an article there would erase it. Only editors may reuse one.
+    if !viewer.can(Role::Editor)
+        && is_slug(&slug)
+        && crate::server::slug_history::belongs_to_another(svc, &slug, existing.as_ref()).await?
+    {
+        errors.push(err(
+            "slug",
+            "This address belonged to an earlier story. Choose another one.",
+        ));
+    }
     let sections = svc.store.sections().await?;
     let section = sections.iter().find(|s| s.slug == form.section);
     if section.is_none() {

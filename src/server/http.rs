@@ -107,6 +107,9 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell_fn))
+        .layer(middleware::from_fn(
+            crate::server::hardening::multipart_guard,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), load_flash))
         .layer(middleware::from_fn_with_state(state.clone(), page_caching))
         .layer(middleware::from_fn(guard::require_role))
@@ -116,10 +119,14 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            body_limit_bytes(&state),
+            crate::server::hardening::max_body_limit(&state.services),
         ))
         .layer(middleware::from_fn_with_state(state.clone(), body_limit))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::hardening::headers,
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -133,7 +140,12 @@ async fn load_flash(State(state): State<AppState>, mut req: Request, next: Next)
                 .find(|(k, _)| k == "flash")
                 .map(|(_, v)| v.into_owned())
         })
-        && let Some(flash) = crate::api::forms::flash(&state.services, &token).await
+        && let Some(flash) = crate::server::flashes::load(
+            &state.services,
+            &token,
+            cookie_value(req.headers(), crate::server::flashes::COOKIE).as_deref(),
+        )
+        .await
     {
         req.extensions_mut().insert(flash);
     }
@@ -146,25 +158,27 @@ fn provide_request_context(state: &AppState) {
     provide_context::<SiteInfo>(state.services.site.clone());
 }
 
-/// The largest request body accepted: one upload plus the form around it.
-fn body_limit_bytes(state: &AppState) -> usize {
-    state.services.media.max_bytes() as usize + 512 * 1024
-}
-
 /// Refuses bodies over the limit up front, with a message people can act on (JSON for
 /// scripts, a short page for plain form posts). Chunked bodies without a length are cut off
 /// by `RequestBodyLimitLayer` as they stream.
 async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = body_limit_bytes(&state);
+    let limit = crate::server::hardening::body_limit(&state.services, req.uri().path());
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+        .and_then(|v| v.parse::<usize>().ok())
+        .or_else(|| {
+            axum::body::HttpBody::size_hint(req.body())
+                .exact()
+                .map(|n| n as usize)
+        });
     if declared.is_none_or(|n| n <= limit) {
+        // A body without a declared length is cut off at this route's limit as it streams.
+        let req = req.map(|b| Body::new(http_body_util::Limited::new(b, limit)));
         return next.run(req).await;
     }
-    let mb = state.services.media.max_bytes() / (1024 * 1024);
+    let mb = (limit as u64 / (1024 * 1024)).max(1);
     let error = crate::model::AppError::TooLarge(format!(
         "The upload is too large: the limit is {mb} MB. Nothing was saved; choose a smaller file and try again."
     ));

@@ -2,15 +2,20 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client_ip;
+pub mod comment_rules;
 pub mod comments;
 pub mod config;
 pub mod crypto;
 pub mod editorial;
 pub mod email;
 pub mod feeds;
+pub mod flashes;
 pub mod guard;
+pub mod hardening;
 pub mod http;
 pub mod jobs;
+pub mod limits;
 pub mod live;
 pub mod mail;
 pub mod media;
@@ -18,7 +23,9 @@ pub mod newsfeed;
 pub mod newsletters;
 pub mod popularity;
 pub mod reader;
+pub mod retention;
 pub mod seed;
+pub mod slug_history;
 pub mod state;
 pub mod store;
 pub mod text;
@@ -28,6 +35,6 @@ mod editor_http_tests;
 #[cfg(test)]
 mod http_tests;
 #[cfg(test)]
-pub mod testkit;
-#[cfg(test)]
 mod security_tests;
+#[cfg(test)]
+pub mod testkit;

@@ -11,13 +11,14 @@ use crate::{
         crypto,
         editorial::audit,
         email::{INVALID_EMAIL, normalize},
+        limits,
         mail::{MailError, OutgoingMail, SendError},
         state::Services,
         store::{DueDelivery, IssueRecord, Listing, StoreError},
         text::{one_line, render_markdown},
     },
 };
-use chrono::{Duration, DurationRound};
+use chrono::Duration;
 use std::{collections::HashMap, sync::Arc};
 
 /// What every sign-up form says on success, whether the address is new or not.
@@ -66,32 +67,47 @@ fn link(svc: &Services, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", svc.config.site.base_url)
 }
 
-fn confirm_token(svc: &Services, id: i64, newsletters: &[String]) -> String {
+/// Who a signed link is for: the subscriber id and a keyed hash of the address it was sent to.
+/// Ids come back after a row is deleted; a link made for the old row then names another
+/// address and is refused (issue #15, item 5).
+fn subject(svc: &Services, id: i64, email: &str) -> String {
+    format!("{id}:{}", address_tag(svc, email))
+}
+
+fn address_tag(svc: &Services, email: &str) -> String {
+    crypto::sha256_hex(&format!(
+        "{}|subscriber|{email}",
+        hex::encode(svc.secret.bytes())
+    ))[..20]
+        .to_owned()
+}
+
+fn confirm_token(svc: &Services, id: i64, email: &str, newsletters: &[String]) -> String {
     let expires = svc.clock.now() + confirm_ttl();
     crypto::sign(
         svc.secret.bytes(),
         "confirm",
-        &format!("{id}|{}", newsletters.join(",")),
+        &format!("{}|{}", subject(svc, id, email), newsletters.join(",")),
         expires,
     )
 }
 
-/// A year-long link to the preferences page.
-pub fn preferences_token(svc: &Services, id: i64) -> String {
+/// A year-long link to the preferences page of the subscriber `id` at `email`.
+pub fn preferences_token(svc: &Services, id: i64, email: &str) -> String {
     crypto::sign(
         svc.secret.bytes(),
         "preferences",
-        &id.to_string(),
+        &subject(svc, id, email),
         svc.clock.now() + Duration::days(365),
     )
 }
 
 /// A long-lived one-click unsubscribe link (`None` = every newsletter).
-pub fn unsubscribe_token(svc: &Services, id: i64, newsletter: Option<&str>) -> String {
+pub fn unsubscribe_token(svc: &Services, id: i64, email: &str, newsletter: Option<&str>) -> String {
     crypto::sign(
         svc.secret.bytes(),
         "unsubscribe",
-        &format!("{id}|{}", newsletter.unwrap_or("*")),
+        &format!("{}|{}", subject(svc, id, email), newsletter.unwrap_or("*")),
         svc.clock.now() + Duration::days(365 * 5),
     )
 }
@@ -107,9 +123,25 @@ fn verify(svc: &Services, purpose: &str, token: &str) -> Result<String, AppError
     crypto::verify(svc.secret.bytes(), purpose, token, svc.clock.now()).map_err(|_| expired_link())
 }
 
-fn parse_pair(payload: &str) -> Result<(i64, String), AppError> {
-    let (id, rest) = payload.split_once('|').ok_or_else(expired_link)?;
-    Ok((id.parse().map_err(|_| expired_link())?, rest.to_owned()))
+fn parse_pair(payload: &str) -> Result<(&str, String), AppError> {
+    let (who, rest) = payload.split_once('|').ok_or_else(expired_link)?;
+    Ok((who, rest.to_owned()))
+}
+
+/// The subscriber a link's subject names, if it is still the one the link was made for.
+async fn subscriber_of(svc: &Services, subject: &str) -> Result<(i64, String), AppError> {
+    let (id, tag) = subject.split_once(':').ok_or_else(expired_link)?;
+    let id: i64 = id.parse().map_err(|_| expired_link())?;
+    let email = svc
+        .store
+        .subscriber_email(id)
+        .await?
+        .ok_or_else(expired_link)?;
+    let expected = address_tag(svc, &email);
+    if !crate::server::hardening::same_secret(tag.as_bytes(), expected.as_bytes()) {
+        return Err(expired_link());
+    }
+    Ok((id, email))
 }
 
 /// Signs an address up to newsletters and sends the confirmation email. The answer is the
@@ -150,20 +182,15 @@ pub async fn subscribe(
     }
     let address = address.expect("checked above");
     let now = svc.clock.now();
-    let window = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
-    let by_ip = svc
-        .store
-        .hit_rate_limit(&format!("signup:ip:{ip}"), window)
-        .await?;
-    let by_address = svc
-        .store
-        .hit_rate_limit(&format!("signup:address:{address}"), window)
-        .await?;
-    if by_ip > SIGNUPS_PER_IP || by_address > SIGNUPS_PER_ADDRESS {
-        return Err(AppError::RateLimited(
-            "Too many sign-ups from here. Please try again in an hour.".into(),
-        ));
-    }
+    let slow = "Too many sign-ups from here. Please try again in an hour.";
+    limits::hit(svc, limits::SIGNUP_NETWORK, &limits::network(ip), slow).await?;
+    limits::hit(
+        svc,
+        limits::SIGNUP_MAILBOX,
+        &limits::mailbox(&address),
+        slow,
+    )
+    .await?;
     let (id, pending) = svc.store.subscribe(&address, &wanted, now).await?;
     if !pending.is_empty() {
         send_confirmation(svc, id, &address, &pending).await?;
@@ -181,9 +208,13 @@ async fn send_confirmation(
     let confirm = link(
         svc,
         "/newsletters/confirm",
-        &confirm_token(svc, id, newsletters),
+        &confirm_token(svc, id, address, newsletters),
     );
-    let preferences = link(svc, "/newsletters/preferences", &preferences_token(svc, id));
+    let preferences = link(
+        svc,
+        "/newsletters/preferences",
+        &preferences_token(svc, id, address),
+    );
     let site = &svc.config.site.name;
     let text = format!(
         "Please confirm that you want to receive {list} from {site}:\n\n{confirm}\n\n\
@@ -200,7 +231,7 @@ async fn send_confirmation(
         escape_html(&confirm),
         escape_html(&preferences)
     );
-    if svc.mailer.is_file() {
+    if svc.mailer.is_file() && crate::server::hardening::is_development_site(&svc.config) {
         // Development: the outbox folder has the .eml; the log has the link.
         tracing::info!(%confirm, "confirmation email written to the outbox");
     }
@@ -213,7 +244,7 @@ async fn send_confirmation(
             unsubscribe_url: Some(link(
                 svc,
                 "/newsletters/unsubscribe",
-                &unsubscribe_token(svc, id, None),
+                &unsubscribe_token(svc, id, address, None),
             )),
             list_id: None,
             message_id: None,
@@ -230,7 +261,13 @@ async fn send_confirmation(
 
 /// The confirmation page for a link: what it confirms, or why it cannot.
 pub async fn confirm_page(svc: &Services, token: &str) -> Result<ConfirmPage, AppError> {
-    let parsed = verify(svc, "confirm", token).and_then(|p| parse_pair(&p));
+    let parsed = match verify(svc, "confirm", token) {
+        Ok(p) => match parse_pair(&p) {
+            Ok((who, list)) => subscriber_of(svc, who).await.map(|(id, _)| (id, list)),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
     let (id, list) = match parsed {
         Ok(v) => v,
         Err(e) => {
@@ -254,10 +291,9 @@ pub async fn confirm_page(svc: &Services, token: &str) -> Result<ConfirmPage, Ap
 
 /// Confirms the subscriptions named in a link (a POST: link scanners only GET).
 pub async fn confirm(svc: &Services, token: &str) -> Result<String, AppError> {
-    let (id, list) = parse_pair(&verify(svc, "confirm", token)?)?;
-    if svc.store.subscriber_email(id).await?.is_none() {
-        return Err(expired_link());
-    }
+    let payload = verify(svc, "confirm", token)?;
+    let (who, list) = parse_pair(&payload)?;
+    let (id, _) = subscriber_of(svc, who).await?;
     let slugs: Vec<String> = list.split(',').map(str::to_owned).collect();
     svc.store.confirm(id, &slugs, svc.clock.now()).await?;
     Ok(format!(
@@ -267,15 +303,7 @@ pub async fn confirm(svc: &Services, token: &str) -> Result<String, AppError> {
 }
 
 async fn preferences_subscriber(svc: &Services, token: &str) -> Result<(i64, String), AppError> {
-    let id: i64 = verify(svc, "preferences", token)?
-        .parse()
-        .map_err(|_| expired_link())?;
-    let email = svc
-        .store
-        .subscriber_email(id)
-        .await?
-        .ok_or_else(expired_link)?;
-    Ok((id, email))
+    subscriber_of(svc, &verify(svc, "preferences", token)?).await
 }
 
 /// The preferences page.
@@ -330,7 +358,9 @@ pub async fn unsubscribe_all(svc: &Services, token: &str) -> Result<String, AppE
 
 /// One-click unsubscribe (RFC 8058) with a link from an email.
 pub async fn one_click(svc: &Services, token: &str) -> Result<String, AppError> {
-    let (id, which) = parse_pair(&verify(svc, "unsubscribe", token)?)?;
+    let payload = verify(svc, "unsubscribe", token)?;
+    let (who, which) = parse_pair(&payload)?;
+    let (id, _) = subscriber_of(svc, who).await?;
     let newsletter = (which != "*").then_some(which.as_str());
     svc.store
         .unsubscribe(id, newsletter, svc.clock.now())
@@ -685,12 +715,12 @@ fn personalise(svc: &Services, issue: &IssueRecord, d: &DueDelivery) -> Outgoing
     let unsubscribe = link(
         svc,
         "/newsletters/unsubscribe",
-        &unsubscribe_token(svc, d.subscriber_id, Some(&issue.newsletter)),
+        &unsubscribe_token(svc, d.subscriber_id, &d.email, Some(&issue.newsletter)),
     );
     let preferences = link(
         svc,
         "/newsletters/preferences",
-        &preferences_token(svc, d.subscriber_id),
+        &preferences_token(svc, d.subscriber_id, &d.email),
     );
     let host = url::Url::parse(&svc.config.site.base_url)
         .ok()

@@ -140,9 +140,12 @@ async fn unsubscribe_links_and_preferences_work_without_an_account() {
         )
         .await
         .unwrap();
-    one_click(svc, &unsubscribe_token(svc, id, Some("tideline")))
-        .await
-        .unwrap();
+    one_click(
+        svc,
+        &unsubscribe_token(svc, id, "pat@example.org", Some("tideline")),
+    )
+    .await
+    .unwrap();
     let subs = svc.store.subscriptions_of(id).await.unwrap();
     assert_eq!(
         subs,
@@ -151,7 +154,7 @@ async fn unsubscribe_links_and_preferences_work_without_an_account() {
             ("tideline".into(), "unsubscribed".into())
         ]
     );
-    let token = preferences_token(svc, id);
+    let token = preferences_token(svc, id, "pat@example.org");
     let page = preferences_page(svc, &token).await.unwrap();
     assert_eq!(page.email, "pat@example.org");
     assert!(

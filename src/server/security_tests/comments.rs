@@ -41,7 +41,11 @@ async fn status(svc: &Services, id: i64) -> String {
 /// A reader whose comments are published at once.
 async fn trusted(app: &TestApp, email: &str) -> ReaderInfo {
     let svc = &app.svc;
-    let id = svc.store.ensure_reader(email, svc.clock.now()).await.unwrap();
+    let id = svc
+        .store
+        .ensure_reader(email, svc.clock.now())
+        .await
+        .unwrap();
     svc.store.set_display_name(id, "Regular").await.unwrap();
     let r = svc.store.reader(id).await.unwrap().unwrap();
     let editor = app.staff(Role::Editor).await;
@@ -70,9 +74,10 @@ async fn editing_a_comment_applies_the_posting_rules() {
     .iter()
     .enumerate()
     {
-        let Posted::Published(id) = post(svc, &r, a, None, &format!("Fair point number {i}."), "", IP)
-            .await
-            .unwrap()
+        let Posted::Published(id) =
+            post(svc, &r, a, None, &format!("Fair point number {i}."), "", IP)
+                .await
+                .unwrap()
         else {
             panic!("a trusted reader's comment is published");
         };
@@ -103,7 +108,9 @@ async fn edits_are_rate_limited() {
     };
     let mut limited = false;
     for i in 0..40 {
-        if let Err(AppError::RateLimited(_)) = edit(svc, &r, id, &format!("An opinion, take {i}.")).await {
+        if let Err(AppError::RateLimited(_)) =
+            edit(svc, &r, id, &format!("An opinion, take {i}.")).await
+        {
             limited = true;
             break;
         }
@@ -127,7 +134,10 @@ async fn approving_a_deleted_comment_does_not_restore_it() {
     };
     delete(svc, &r, id).await.unwrap();
     for action in ["approve", "feature"] {
-        assert!(moderate(svc, &editor, id, action).await.is_err(), "{action}");
+        assert!(
+            moderate(svc, &editor, id, action).await.is_err(),
+            "{action}"
+        );
         assert!(status(svc, id).await.contains("deleted"), "{action}");
     }
 }

@@ -34,20 +34,40 @@ const PLAIN: &[(&str, &str)] = &[
 async fn flashes_are_small_and_bound_to_their_visitor() {
     let app = TestApp::new().await;
     let marker = "zq".repeat(100_000); // 200 KB of "email address"
-    let res = post_from(&app, PEER, "/api/newsletter/subscribe", &signup_body(&marker), PLAIN).await;
+    let res = post_from(
+        &app,
+        PEER,
+        "/api/newsletter/subscribe",
+        &signup_body(&marker),
+        PLAIN,
+    )
+    .await;
     assert!(res.status.is_redirection(), "{} {}", res.status, res.body);
-    let location = res.header("location").unwrap().split('#').next().unwrap().to_owned();
+    let location = res
+        .header("location")
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .to_owned();
     assert!(location.contains("flash="), "{location}");
     let pool = db(&app).await;
     let biggest: i64 = sqlx::query_scalar("SELECT MAX(LENGTH(data)) FROM flashes")
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert!(biggest <= 16 * 1024, "a flash of {biggest} bytes was stored");
+    assert!(
+        biggest <= 16 * 1024,
+        "a flash of {biggest} bytes was stored"
+    );
 
     // Someone else who gets the link (a shared screenshot, a proxy log) sees nothing.
     let stranger = app.get(&location).await;
-    assert!(!stranger.body.contains("Please enter a correct email address."));
+    assert!(
+        !stranger
+            .body
+            .contains("Please enter a correct email address.")
+    );
     // The visitor who posted sees their message.
     let cookie = cookie_from(&res, "nr_flash").expect("the flash is bound to a cookie");
     let owner = app.get_with(&location, &[("cookie", &cookie)]).await;
@@ -78,7 +98,10 @@ async fn a_flood_of_failed_posts_stores_a_bounded_number_of_flashes() {
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert!(n <= 100, "{n} flashes ({bytes} bytes) stored for one client");
+    assert!(
+        n <= 100,
+        "{n} flashes ({bytes} bytes) stored for one client"
+    );
 }
 
 /// Item 4 (limits): bodies past a route's limit are refused before any work, 413.
@@ -118,13 +141,19 @@ async fn a_draft_cannot_take_a_published_storys_old_address() {
     f.version = p.version;
     f.slug = "ferry-returns-to-keeling".into();
     save_article(svc, &ed, f).await.unwrap();
-    assert_eq!(app.get("/news/ferry-returns").await.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        app.get("/news/ferry-returns").await.status,
+        StatusCode::MOVED_PERMANENTLY
+    );
 
     let mut g = article("Storm closes pier", "storm-closes-pier");
     g.intent = Intent::Publish;
     let gone = save_article(svc, &ed, g).await.unwrap();
     delete_article(svc, &ed, gone.id).await.unwrap();
-    assert_eq!(app.get("/news/storm-closes-pier").await.status, StatusCode::GONE);
+    assert_eq!(
+        app.get("/news/storm-closes-pier").await.status,
+        StatusCode::GONE
+    );
 
     for slug in ["ferry-returns", "storm-closes-pier"] {
         let taken = save_article(svc, &contributor, article("My draft", slug)).await;
@@ -133,8 +162,14 @@ async fn a_draft_cannot_take_a_published_storys_old_address() {
             "{slug}: {taken:?}"
         );
     }
-    assert_eq!(app.get("/news/ferry-returns").await.status, StatusCode::MOVED_PERMANENTLY);
-    assert_eq!(app.get("/news/storm-closes-pier").await.status, StatusCode::GONE);
+    assert_eq!(
+        app.get("/news/ferry-returns").await.status,
+        StatusCode::MOVED_PERMANENTLY
+    );
+    assert_eq!(
+        app.get("/news/storm-closes-pier").await.status,
+        StatusCode::GONE
+    );
 }
 
 /// Item 10: one mailbox written with different `+tags` shares one sign-in link allowance.
@@ -154,7 +189,10 @@ async fn plus_addresses_share_one_sign_in_link_limit() {
             refused += 1;
         }
     }
-    assert!(refused >= 7, "only {refused} of 10 links to one mailbox were refused");
+    assert!(
+        refused >= 7,
+        "only {refused} of 10 links to one mailbox were refused"
+    );
 }
 
 #[derive(Clone, Default)]
@@ -228,17 +266,30 @@ async fn personal_server_functions_are_not_stored() {
         }
         let res = app.get_with(path, &headers).await;
         let cache = res.header("cache-control").unwrap_or_default();
-        assert!(cache.contains("no-store"), "{path}: {:?} {cache:?}", res.status);
+        assert!(
+            cache.contains("no-store"),
+            "{path}: {:?} {cache:?}",
+            res.status
+        );
     }
 }
 
 /// Item 10: HSTS when the site is served over https, and not otherwise.
 #[tokio::test]
 async fn hsts_is_sent_when_the_site_is_https() {
-    let https = TestApp::with_config(&[("NEWSROOM__SITE__BASE_URL", "https://ledger.example")]).await;
+    let https =
+        TestApp::with_config(&[("NEWSROOM__SITE__BASE_URL", "https://ledger.example")]).await;
     let res = https.get("/healthz").await;
     let hsts = res.header("strict-transport-security").unwrap_or_default();
-    assert!(hsts.contains("max-age=") && hsts.contains("includeSubDomains"), "{hsts:?}");
+    assert!(
+        hsts.contains("max-age=") && hsts.contains("includeSubDomains"),
+        "{hsts:?}"
+    );
     let http = TestApp::new().await;
-    assert!(http.get("/healthz").await.header("strict-transport-security").is_none());
+    assert!(
+        http.get("/healthz")
+            .await
+            .header("strict-transport-security")
+            .is_none()
+    );
 }

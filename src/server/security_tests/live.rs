@@ -14,7 +14,11 @@ async fn open(app: &TestApp, peer: &str, query: &str) -> axum::response::Respons
         .header("accept", "text/event-stream")
         .body(Body::empty())
         .unwrap();
-    app.router.clone().oneshot(from_peer(req, peer)).await.unwrap()
+    app.router
+        .clone()
+        .oneshot(from_peer(req, peer))
+        .await
+        .unwrap()
 }
 
 /// The `event:` names of SSE blocks read within a second (or until the stream ends).
@@ -56,12 +60,21 @@ async fn a_client_far_behind_reloads_instead_of_replaying_everything() {
     let names = event_names(&mut res.into_body()).await;
     let replayed = names.iter().filter(|n| *n == "delete").count();
     assert!(replayed <= 1000, "{replayed} events replayed");
-    assert_eq!(names.last().map(String::as_str), Some("reload"), "{:?}", &names[..names.len().min(5)]);
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("reload"),
+        "{:?}",
+        &names[..names.len().min(5)]
+    );
 
     // A client a few events behind is caught up as before.
     let res = open(&app, "192.0.2.1", "?after=1495").await;
     let names = event_names(&mut res.into_body()).await;
-    assert_eq!(names.iter().filter(|n| *n == "delete").count(), 5, "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| *n == "delete").count(),
+        5,
+        "{names:?}"
+    );
 }
 
 /// Item 6: one client cannot hold an unlimited number of live connections.
@@ -89,5 +102,8 @@ async fn live_connections_are_capped_per_client() {
     // Closing connections frees the allowance.
     held.clear();
     tokio::task::yield_now().await;
-    assert_eq!(open(&app, "2001:db8:7::1", "").await.status(), StatusCode::OK);
+    assert_eq!(
+        open(&app, "2001:db8:7::1", "").await.status(),
+        StatusCode::OK
+    );
 }

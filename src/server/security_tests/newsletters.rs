@@ -32,7 +32,9 @@ fn token_in(mail: &str, path: &str) -> String {
         .replace("=\r\n", "")
         .replace("=\n", "")
         .replace("=3D", "=");
-    let start = unfolded.find(path).unwrap_or_else(|| panic!("no {path} in {unfolded}"));
+    let start = unfolded
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} in {unfolded}"));
     let rest = &unfolded[start..];
     let end = rest
         .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
@@ -46,24 +48,42 @@ fn token_in(mail: &str, path: &str) -> String {
 async fn old_subscriber_links_do_not_act_on_a_new_subscriber() {
     let app = TestApp::with_config_and_clock(&[], Clock::manual(chrono::Utc::now())).await;
     let svc = &app.svc;
-    subscribe(svc, "first@example.org", &["tideline".into()], "", "192.0.2.1")
-        .await
-        .unwrap();
+    subscribe(
+        svc,
+        "first@example.org",
+        &["tideline".into()],
+        "",
+        "192.0.2.1",
+    )
+    .await
+    .unwrap();
     let mail = outbox(&app).pop().unwrap();
     let preferences = token_in(&mail, "/newsletters/preferences?token=");
     let unsubscribe = token_in(&mail, "/newsletters/unsubscribe?token=");
     // Never confirmed: the sign-up expires and the row is deleted.
     svc.clock.advance(Duration::days(8));
     expire_pending(svc).await.unwrap();
-    subscribe(svc, "second@example.org", &["tideline".into()], "", "192.0.2.2")
+    subscribe(
+        svc,
+        "second@example.org",
+        &["tideline".into()],
+        "",
+        "192.0.2.2",
+    )
+    .await
+    .unwrap();
+    let second = outbox(&app).pop().unwrap();
+    confirm(svc, &token_in(&second, "/newsletters/confirm?token="))
         .await
         .unwrap();
-    let second = outbox(&app).pop().unwrap();
-    confirm(svc, &token_in(&second, "/newsletters/confirm?token=")).await.unwrap();
     assert_eq!(svc.store.confirmed_count("tideline").await.unwrap(), 1);
 
     let page = preferences_page(svc, &preferences).await;
-    assert!(page.is_err(), "first's link opened {:?}", page.map(|p| p.email));
+    assert!(
+        page.is_err(),
+        "first's link opened {:?}",
+        page.map(|p| p.email)
+    );
     let _ = one_click(svc, &unsubscribe).await;
     assert_eq!(
         svc.store.confirmed_count("tideline").await.unwrap(),
@@ -93,19 +113,35 @@ async fn unsubscribing_while_an_issue_sends_stops_it() {
     .unwrap();
     let svc = &app.svc;
     for who in ["stays", "leaves"] {
-        subscribe(svc, &format!("{who}@example.org"), &["weekly-digest".into()], "", "192.0.2.1")
+        subscribe(
+            svc,
+            &format!("{who}@example.org"),
+            &["weekly-digest".into()],
+            "",
+            "192.0.2.1",
+        )
+        .await
+        .unwrap();
+        let mail = outbox(&app).pop().unwrap();
+        confirm(svc, &token_in(&mail, "/newsletters/confirm?token="))
             .await
             .unwrap();
-        let mail = outbox(&app).pop().unwrap();
-        confirm(svc, &token_in(&mail, "/newsletters/confirm?token=")).await.unwrap();
     }
     let leaves_mail = outbox(&app).pop().unwrap();
     let leave = token_in(&leaves_mail, "/newsletters/unsubscribe?token=");
     let editor = app.staff(Role::Editor).await;
     let (cards, _) = svc.store.published(Listing::Latest, 1, 0).await.unwrap();
-    let issue = save_issue(svc, &editor, None, "weekly-digest", "This week", "Hello.", &[cards[0].id])
-        .await
-        .unwrap();
+    let issue = save_issue(
+        svc,
+        &editor,
+        None,
+        "weekly-digest",
+        "This week",
+        "Hello.",
+        &[cards[0].id],
+    )
+    .await
+    .unwrap();
     assert_eq!(start_sending(svc, &editor, issue).await.unwrap(), 2);
     one_click(svc, &leave).await.unwrap();
     for _ in 0..5 {

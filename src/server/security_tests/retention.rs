@@ -26,7 +26,11 @@ async fn housekeeping_prunes_every_table_that_grows() {
             .await
             .unwrap();
     }
-    app.svc.store.log_live_event("feed", "delete", 99, now).await.unwrap();
+    app.svc
+        .store
+        .log_live_event("feed", "delete", 99, now)
+        .await
+        .unwrap();
     let reader: i64 = sqlx::query_scalar("SELECT id FROM readers LIMIT 1")
         .fetch_one(&pool)
         .await
@@ -75,18 +79,40 @@ async fn housekeeping_prunes_every_table_that_grows() {
     crate::server::jobs::housekeeping(&app.svc).await;
 
     for (table, sql) in [
-        ("live_events", "SELECT COUNT(*) FROM live_events WHERE target_id < 20 AND channel = 'feed'"),
-        ("reader_links", "SELECT COUNT(*) FROM reader_links WHERE token_hash = 'old-link'"),
-        ("reader_sessions", "SELECT COUNT(*) FROM reader_sessions WHERE id_hash = 'old-session'"),
-        ("comment_reports", "SELECT COUNT(*) FROM comment_reports WHERE reporter = 'ip:x'"),
-        ("flashes", "SELECT COUNT(*) FROM flashes WHERE token_hash = 'old'"),
-        ("rate_limits", "SELECT COUNT(*) FROM rate_limits WHERE key = 'old'"),
+        (
+            "live_events",
+            "SELECT COUNT(*) FROM live_events WHERE target_id < 20 AND channel = 'feed'",
+        ),
+        (
+            "reader_links",
+            "SELECT COUNT(*) FROM reader_links WHERE token_hash = 'old-link'",
+        ),
+        (
+            "reader_sessions",
+            "SELECT COUNT(*) FROM reader_sessions WHERE id_hash = 'old-session'",
+        ),
+        (
+            "comment_reports",
+            "SELECT COUNT(*) FROM comment_reports WHERE reporter = 'ip:x'",
+        ),
+        (
+            "flashes",
+            "SELECT COUNT(*) FROM flashes WHERE token_hash = 'old'",
+        ),
+        (
+            "rate_limits",
+            "SELECT COUNT(*) FROM rate_limits WHERE key = 'old'",
+        ),
     ] {
         assert_eq!(count(&pool, sql).await, 0, "{table} kept old rows");
     }
     // The newest event stays, so event ids keep counting up after a restart.
     assert_eq!(
-        count(&pool, "SELECT COUNT(*) FROM live_events WHERE target_id = 99").await,
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM live_events WHERE target_id = 99"
+        )
+        .await,
         1
     );
 }
@@ -108,8 +134,16 @@ async fn cleanup_runs_on_one_node_at_a_time() {
         crate::server::retention::run_if_due(&app.svc),
         crate::server::retention::run_if_due(&other_node)
     );
-    let ran = [a.unwrap(), b.unwrap()].iter().filter(|r| r.is_some()).count();
+    let ran = [a.unwrap(), b.unwrap()]
+        .iter()
+        .filter(|r| r.is_some())
+        .count();
     assert_eq!(ran, 1, "both nodes cleaned up at once");
     // Within the period nobody runs again; after it, one does.
-    assert!(crate::server::retention::run_if_due(&app.svc).await.unwrap().is_none());
+    assert!(
+        crate::server::retention::run_if_due(&app.svc)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

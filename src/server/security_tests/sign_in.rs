@@ -21,7 +21,8 @@ async fn app_with_chief(extra: &[(&str, &str)]) -> TestApp {
 
 fn sign_in_body(email: &str, password: &str, next: Option<&str>) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
-    s.append_pair("email", email).append_pair("password", password);
+    s.append_pair("email", email)
+        .append_pair("password", password);
     if let Some(n) = next {
         s.append_pair("next", n);
     }
@@ -269,7 +270,11 @@ fn stays_home(base: &str, location: &str) -> bool {
     let base = url::Url::parse(base).unwrap();
     // `Url::join` follows the WHATWG URL rules browsers use (it strips tabs and newlines).
     base.join(location)
-        .map(|u| u.scheme() == base.scheme() && u.host_str() == base.host_str() && u.port() == base.port())
+        .map(|u| {
+            u.scheme() == base.scheme()
+                && u.host_str() == base.host_str()
+                && u.port() == base.port()
+        })
         .unwrap_or(false)
 }
 
@@ -295,7 +300,11 @@ async fn next_payloads_land_on_a_local_page() {
             &[("accept", "text/html")],
         )
         .await;
-        assert!(plain.status.is_redirection(), "{payload:?}: {}", plain.status);
+        assert!(
+            plain.status.is_redirection(),
+            "{payload:?}: {}",
+            plain.status
+        );
         let location = plain.header("location").unwrap();
         assert!(stays_home(&base, location), "{payload:?} -> {location:?}");
     }

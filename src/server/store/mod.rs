@@ -2,7 +2,10 @@
 //!
 //! Pages and services talk to `dyn Store`; only the implementations know SQL.
 
+mod security;
 pub mod sqlite;
+
+pub use security::{Cutoffs, Pruned, SecurityStore};
 
 use crate::model::{
     Article, ArticleCard, ArticleFilter, ArticleStatus, AuditEntry, Author, EditorArticleRow,
@@ -134,6 +137,7 @@ pub trait Store:
     + LiveStore
     + NewsletterStore
     + CommentStore
+    + SecurityStore
 {
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;

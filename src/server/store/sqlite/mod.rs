@@ -7,6 +7,7 @@ mod editorial;
 mod ephemeral;
 mod live;
 mod newsletters;
+mod security;
 mod users;
 mod views;
 
