@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR ?= always
 
 BIN := target/release/newsroom
 
-.PHONY: run dev test build bootstrap bootstrap-test test-rust test-e2e budget bench-live bench-comments lighthouse fmt lint clean
+.PHONY: run dev test build bootstrap bootstrap-test test-rust test-e2e attack budget bench-live bench-comments lighthouse fmt lint clean
 
 run: bootstrap build
 	$(BIN) migrate
@@ -32,13 +32,17 @@ bootstrap-test:
 
 # Everything CI runs. The release build is shared by the Rust tests, the budget check and the
 # browser tests, so dependencies compile once.
-test: bootstrap-test build test-rust budget test-e2e
+test: bootstrap-test build test-rust budget attack test-e2e
 
 test-rust:
 	cargo nextest run --release --no-default-features --features ssr --no-fail-fast
 
 budget:
 	SKIP_BUILD=1 scripts/budget.sh --check
+
+# The attack suite against the release server (SECURITY.md); about half a minute.
+attack:
+	scripts/attack-suite.sh
 
 test-e2e:
 	cd end2end && npx playwright test
