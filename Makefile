@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR ?= always
 
 BIN := target/release/newsroom
 
-.PHONY: run demo-live dev test build bootstrap bootstrap-test test-rust test-e2e budget bench-live bench-comments bench-watch lighthouse fmt lint clean
+.PHONY: run demo-live dev test build bootstrap bootstrap-test test-rust test-e2e attack budget bench-live bench-comments bench-watch lighthouse fmt lint clean
 
 # The server prints its address and, in development mode, the demo staff sign-in when it is ready.
 run: bootstrap build
@@ -37,7 +37,7 @@ bootstrap-test:
 
 # Everything CI runs. The release build is shared by the Rust tests, the budget check and the
 # browser tests, so dependencies compile once.
-test: bootstrap-test build test-rust budget test-e2e
+test: bootstrap-test build test-rust budget attack test-e2e
 
 # `cargo leptos build` compiles the server with these variables set; cargo tracks them for the
 # crates that read them, so a test build without them would recompile those crates and every
@@ -53,6 +53,10 @@ test-rust:
 
 budget:
 	SKIP_BUILD=1 scripts/budget.sh --check
+
+# The attack suite against the release server (SECURITY.md); about half a minute.
+attack:
+	scripts/attack-suite.sh
 
 test-e2e:
 	cd end2end && npx playwright test

@@ -17,7 +17,9 @@ WORK="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export DATABASE_URL="sqlite://$WORK/newsroom.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
   LEPTOS_SITE_ROOT="$PWD/target/site" NEWSROOM__SITE__BASE_URL="http://127.0.0.1:$PORT" \
-  NEWSROOM__STORAGE__MEDIA_DIR="$WORK/media" RUST_LOG=warn
+  NEWSROOM__STORAGE__MEDIA_DIR="$WORK/media" RUST_LOG=warn \
+  NEWSROOM__LIMITS__LIVE_CONNECTIONS=$((N + 100)) \
+  NEWSROOM__LIMITS__LIVE_CONNECTIONS_PER_CLIENT=$((N + 100))
 target/release/newsroom migrate >/dev/null
 NEWSROOM_PASSWORD="bench password 1234" target/release/newsroom create-editor \
   --email bench@example.org --name Bench --role editor >/dev/null

@@ -42,10 +42,23 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<FormOutcome, AppError> {
     let svc = ctx::services()?;
-    let result = match domain::sign_in(&svc, &email, &password, &ctx::client_ip()).await {
+    let device = ctx::cookie(domain::DEVICE_COOKIE);
+    let signed_in = domain::sign_in_on_device(
+        &svc,
+        &email,
+        &password,
+        &ctx::client_ip(),
+        device.as_deref(),
+    )
+    .await;
+    let result = match signed_in {
         Ok(signed_in) => {
             ctx::set_cookie(&domain::session_cookie(
                 &signed_in.token,
+                svc.config.is_https(),
+            ));
+            ctx::set_cookie(&domain::device_cookie(
+                &signed_in.device,
                 svc.config.is_https(),
             ));
             Ok(FormOutcome {

@@ -34,6 +34,11 @@ pub fn referer_path() -> String {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let mut path = referer.path().to_owned();
+    // `https://site//evil.example` is a page here (a 404 with forms on it), but `//evil.example`
+    // as a redirect is another site.
+    if crate::api::auth::local_path(&path).is_none() {
+        return "/".into();
+    }
     if !query.is_empty() {
         path.push('?');
         path.push_str(
@@ -91,8 +96,24 @@ pub async fn finish(
                 .collect(),
         },
     };
-    let token = flash::keep(&svc, &flash).await?;
-    let back = with_query(&referer_path(), "flash", &token);
+    // Bounded, rate-limited and bound to this browser (see `server::flash`).
+    let saved = flash::save(
+        &svc,
+        flash,
+        crate::api::auth::viewer().is_some(),
+        &ctx::client_ip(),
+        ctx::cookie(flash::COOKIE).as_deref(),
+    )
+    .await;
+    let back = match saved {
+        Some(saved) => {
+            if let Some(cookie) = &saved.set_cookie {
+                ctx::set_cookie(cookie);
+            }
+            with_query(&referer_path(), "flash", &saved.token)
+        }
+        None => referer_path(),
+    };
     leptos_axum::redirect(&format!("{back}#{form_id}"));
     result
 }

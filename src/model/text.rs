@@ -21,9 +21,13 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// `next` if it is a path on this site: never `//host` or `/\\host`, which browsers follow
-/// to another site.
+/// to another site. Only visible ASCII is allowed: browsers drop tabs and newlines from URLs
+/// (so `/\t/host` becomes `//host`), and a control character cannot go in a header at all.
 pub fn local_path(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+    (next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
+    .then_some(next)
 }
 
 /// Percent-encodes a string for use in a URL query.

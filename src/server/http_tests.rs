@@ -231,7 +231,16 @@ async fn plain_form_posts_redirect_back_with_their_result() {
     let location = res.header("location").unwrap().to_owned();
     assert!(location.starts_with("/about?x=1&flash="), "{location}");
     assert!(location.ends_with("#promo-dismiss"), "{location}");
-    let page = app.get(location.split('#').next().unwrap()).await;
+    // The flash is bound to the browser that posted (its cookie).
+    let cookie = res
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("nr_flash="), "{cookie}");
+    let page = app
+        .get_with(location.split('#').next().unwrap(), &[("cookie", &cookie)])
+        .await;
     assert!(
         page.body.contains("There is no such banner."),
         "flash shown"
@@ -502,7 +511,7 @@ mod newsletters {
             .confirm(id, &["tideline".into()], svc.clock.now())
             .await
             .unwrap();
-        let token = domain::unsubscribe_token(svc, id, Some("tideline"));
+        let token = domain::unsubscribe_token(svc, id, "one@example.org", Some("tideline"));
         // Mail providers send no Origin and no Sec-Fetch-Site.
         let req = axum::http::Request::post(format!("/newsletters/unsubscribe?token={token}"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -543,8 +552,16 @@ mod newsletters {
             )
             .await;
         assert_eq!(res.status, StatusCode::FOUND);
+        let cookie = res
+            .header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .unwrap()
+            .to_owned();
         let page = app
-            .get(res.header("location").unwrap().split('#').next().unwrap())
+            .get_with(
+                res.header("location").unwrap().split('#').next().unwrap(),
+                &[("cookie", &cookie)],
+            )
             .await;
         assert!(page.body.contains("Please enter a correct email address."));
         assert!(
@@ -559,8 +576,16 @@ mod newsletters {
                 &plain,
             )
             .await;
+        let cookie = res
+            .header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .unwrap()
+            .to_owned();
         let page = app
-            .get(res.header("location").unwrap().split('#').next().unwrap())
+            .get_with(
+                res.header("location").unwrap().split('#').next().unwrap(),
+                &[("cookie", &cookie)],
+            )
             .await;
         assert!(page.body.contains("Thank you for signing up!"));
         assert_eq!(sink.messages().len(), 1);

@@ -13,17 +13,19 @@ pub mod domain;
 pub mod infra;
 
 pub use domain::{
-    articles, audit, auth, comments, news_feed, newsletters, pages, popularity, readers, seed,
-    users,
+    articles, audit, auth, comments, news_feed, newsletters, pages, popularity, readers, retention,
+    seed, users,
 };
 pub use infra::{
-    cli, config, cookies, crypto, email, flash, frontend, guard, http, jobs, limits, live, mail,
-    media, state, store, syndication, text,
+    cli, client_ip, config, cookies, crypto, email, flash, frontend, guard, http, jobs, limits,
+    live, mail, media, state, store, syndication, text,
 };
 
 #[cfg(test)]
 mod editor_http_tests;
 #[cfg(test)]
 mod http_tests;
+#[cfg(test)]
+mod security_tests;
 #[cfg(test)]
 mod units_of_work_tests;

@@ -269,7 +269,7 @@ async fn a_confirmation_that_fails_halfway_confirms_nothing() {
         .await
         .unwrap()
         .unwrap();
-    let token = newsletters::confirm_token(svc, id, &letters);
+    let token = newsletters::confirm_token(svc, id, "pat@example.org", &letters);
     let pool = raw(svc).await;
     // The first subscription is confirmed, then the second one's update fails.
     sqlx::query(sqlx::AssertSqlSafe(format!(

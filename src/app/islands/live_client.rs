@@ -253,6 +253,19 @@ fn connect(shared: &Shared) {
     });
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     closures.push(on_error);
+    // The server could not catch this page up (it was away too long): a fresh page is exact.
+    let s = shared.clone();
+    let on_reload = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {
+        // Closed, not dropped: this closure is running.
+        if let Some(src) = s.borrow().source.as_ref() {
+            src.close();
+        }
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    let _ = source.add_event_listener_with_callback("reload", on_reload.as_ref().unchecked_ref());
+    closures.push(on_reload);
     let mut l = shared.borrow_mut();
     if let Some(old) = l.source.take() {
         old.close();

@@ -2,12 +2,18 @@
 //! sessions with idle and absolute expiry, and rate-limited sign-in that answers an unknown
 //! email and a wrong password the same way, in the same time.
 
+mod attempts;
+
+pub use attempts::{
+    DEVICE_COOKIE, SIGN_IN_BUSY, SignInAttempt, begin_sign_in, device_cookie, device_for,
+    device_token,
+};
+
 use crate::server::cookies;
-use crate::server::limits::{self, Scope};
 use crate::{
     model::{AppError, Role, Viewer},
     server::{
-        crypto,
+        crypto, limits,
         state::Services,
         store::{NewUser, StoreError, UserRecord},
     },
@@ -31,14 +37,10 @@ pub fn absolute_timeout() -> Duration {
 fn touch_interval() -> Duration {
     Duration::minutes(1)
 }
-/// Sign-in attempts are counted in windows this long.
-fn rate_window() -> Duration {
-    Duration::minutes(15)
-}
-/// Failed attempts allowed per account per window.
-pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
-/// Failed attempts allowed per IP address per window.
-pub const MAX_FAILURES_PER_IP: u32 = 20;
+/// Failed attempts allowed per account per window (without a known device).
+pub const MAX_FAILURES_PER_ACCOUNT: u32 = limits::SIGN_IN_ACCOUNT.max;
+/// Failed attempts allowed per client network per window.
+pub const MAX_FAILURES_PER_IP: u32 = limits::SIGN_IN_NETWORK.max;
 
 /// The one answer for every failed sign-in.
 pub const SIGN_IN_FAILED: &str = "That email and password do not match an active account.";
@@ -108,10 +110,12 @@ pub fn validate_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A new session's token (for the cookie) and the account it belongs to.
+/// A new session's token (for the cookie), the account it belongs to, and a device token
+/// that lets this browser past lockouts caused by others (see `attempts`).
 pub struct SignedIn {
     pub token: String,
     pub user: UserRecord,
+    pub device: String,
 }
 
 /// Checks credentials and opens a new session (always a fresh id).
@@ -121,30 +125,37 @@ pub async fn sign_in(
     password: &str,
     ip: &str,
 ) -> Result<SignedIn, AppError> {
+    sign_in_on_device(svc, email, password, ip, None).await
+}
+
+/// Signs in from a browser that may carry a device cookie. The attempt is admitted and
+/// counted before the password is hashed (see `begin_sign_in`).
+pub async fn sign_in_on_device(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    ip: &str,
+    device_cookie: Option<&str>,
+) -> Result<SignedIn, AppError> {
     let email = normalize_email(email);
     let now = svc.clock.now();
-    let (account, address) = (
-        (Scope::SignInAccount, email.as_str()),
-        (Scope::SignInAddress, ip),
-    );
-    if limits::hits(svc, account, rate_window()).await? >= MAX_FAILURES_PER_ACCOUNT
-        || limits::hits(svc, address, rate_window()).await? >= MAX_FAILURES_PER_IP
-    {
-        return Err(AppError::RateLimited(SIGN_IN_LOCKED.into()));
-    }
     let user = svc.store.user_by_email(&email).await?;
+    let device = user
+        .as_ref()
+        .zip(device_cookie)
+        .and_then(|(u, token)| device_for(svc, token, u.id));
+    let attempt = begin_sign_in(svc, &email, ip, device.as_deref()).await?;
     let (hash, candidate) = match user {
         Some(u) if u.active => (u.password_hash.clone(), Some(u)),
         _ => (DUMMY_HASH.clone(), None),
     };
     let verified = verify_password(hash, password.to_owned()).await;
     let Some(user) = candidate.filter(|_| verified) else {
-        limits::count(svc, account, rate_window()).await?;
-        limits::count(svc, address, rate_window()).await?;
+        // The attempt stays counted.
         tracing::info!("failed sign-in");
         return Err(AppError::field("email", SIGN_IN_FAILED));
     };
-    limits::clear(svc, account).await?;
+    attempt.succeeded(svc).await?;
     let token = crypto::random_token();
     svc.store
         .create_session(
@@ -155,7 +166,11 @@ pub async fn sign_in(
         )
         .await?;
     tracing::info!(user_id = user.id, "signed in");
-    Ok(SignedIn { token, user })
+    Ok(SignedIn {
+        token,
+        device: device_token(svc, user.id),
+        user,
+    })
 }
 
 /// The staff member behind a session token, if the session is live. Records activity at most
@@ -259,21 +274,17 @@ pub async fn create_user(
         .map_err(email_taken)
 }
 
-/// Sets a new password (ending the account's sessions).
+/// Sets a new password (ending the account's sessions). The account's sign-in lockout ends
+/// too: an admin who reset it has vouched for whoever gets the new password.
 pub async fn reset_password(svc: &Services, user_id: i64, password: &str) -> Result<(), AppError> {
     validate_password(password)?;
     let hash = hash_password(password.to_owned()).await?;
     svc.store
         .set_password(user_id, &hash, svc.clock.now())
         .await?;
-    Ok(())
-}
-
-/// Deletes expired sessions and old rate-limit windows.
-pub async fn prune(svc: &Services) -> Result<(), AppError> {
-    let now = svc.clock.now();
-    svc.store.prune_sessions(now, now - idle_timeout()).await?;
-    svc.store.prune_rate_limits(now - Duration::days(1)).await?;
+    if let Some(user) = svc.store.user_by_id(user_id).await? {
+        limits::clear(svc, limits::SIGN_IN_ACCOUNT, &user.email).await?;
+    }
     Ok(())
 }
 

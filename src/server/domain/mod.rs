@@ -11,5 +11,6 @@ pub mod newsletters;
 pub mod pages;
 pub mod popularity;
 pub mod readers;
+pub mod retention;
 pub mod seed;
 pub mod users;

@@ -1,12 +1,12 @@
 //! Reader identity: a single-use sign-in link sent by email, a database session behind the
 //! `nr_reader` cookie, the display name shown with comments, and the account page.
 
-use crate::server::limits::{self, Scope};
 use crate::{
     model::{AccountPage, AppError, ReaderInfo},
     server::{
         cookies, crypto,
         email::{INVALID_EMAIL, normalize},
+        limits,
         mail::OutgoingMail,
         state::Services,
         text::{escape_html, local_path, one_line},
@@ -42,9 +42,14 @@ pub async fn send_sign_in_link(
 ) -> Result<String, AppError> {
     let email = normalize(email).map_err(|_| AppError::field("email", INVALID_EMAIL))?;
     let slow = "Too many sign-in links requested. Please wait a few minutes.";
-    let window = Duration::minutes(10);
-    limits::hit(svc, (Scope::ReaderLinkAddress, ip), window, 10, slow).await?;
-    limits::hit(svc, (Scope::ReaderLinkEmail, &email), window, 3, slow).await?;
+    limits::hit(svc, limits::READER_LINK_NETWORK, &limits::network(ip), slow).await?;
+    limits::hit(
+        svc,
+        limits::READER_LINK_MAILBOX,
+        &limits::mailbox(&email),
+        slow,
+    )
+    .await?;
     let next = local_path(next).unwrap_or("/");
     let token = crypto::random_token();
     let now = svc.clock.now();
@@ -58,7 +63,7 @@ pub async fn send_sign_in_link(
         )
         .await?;
     let url = format!("{}/account/verify?token={token}", svc.config.site.base_url);
-    if svc.mailer.is_file() {
+    if svc.mailer.is_file() && svc.config.may_log_links() {
         tracing::info!(%url, "reader sign-in link written to the outbox");
     }
     let site = &svc.config.site.name;
@@ -157,7 +162,7 @@ pub async fn account_page(
         Some(r) => svc.store.subscriber_by_email(&r.email).await?.map(|id| {
             format!(
                 "/newsletters/preferences?token={}",
-                crate::server::newsletters::preferences_token(svc, id)
+                crate::server::newsletters::preferences_token(svc, id, &r.email)
             )
         }),
         None => None,

@@ -3,7 +3,7 @@
 
 use crate::{
     model::{AppError, AuditAction, AuditTarget, Role, UsersPage, Viewer},
-    server::{audit, auth, state::Services},
+    server::{audit, auth, limits, state::Services},
 };
 
 /// The users page (admins).
@@ -119,7 +119,7 @@ pub async fn add_user(
     Ok(id)
 }
 
-/// Sets a new password for an account (admins), ending its sessions.
+/// Sets a new password for an account (admins), ending its sessions and its sign-in lockout.
 pub async fn reset_password(
     svc: &Services,
     viewer: &Viewer,
@@ -130,7 +130,7 @@ pub async fn reset_password(
     auth::validate_password(password)?;
     let hash = auth::hash_password(password.to_owned()).await?;
     let tx = svc.store.begin().await?;
-    tx.user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
+    let user = tx.user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
     tx.set_password(user_id, &hash, svc.clock.now()).await?;
     audit::record(
         svc,
@@ -142,5 +142,7 @@ pub async fn reset_password(
     )
     .await?;
     tx.commit().await?;
+    // The account's sign-in lockout ends too: the admin vouched for whoever gets the password.
+    limits::clear(svc, limits::SIGN_IN_ACCOUNT, &user.email).await?;
     Ok(())
 }

@@ -38,6 +38,11 @@ fn mac(secret: &[u8], purpose: &str, payload: &[u8]) -> HmacSha256 {
     m
 }
 
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Signs `payload` for one `purpose` until `expires`: `payload.expiry.signature`, URL-safe.
 pub fn sign(secret: &[u8], purpose: &str, payload: &str, expires: DateTime<Utc>) -> String {
     let body = format!("{}.{}", B64.encode(payload), expires.timestamp());
@@ -123,5 +128,12 @@ mod tests {
         assert_ne!(random_token(), random_token());
         assert_eq!(sha256_hex("a").len(), 64);
         assert_eq!(sha256_hex("a"), sha256_hex("a"));
+    }
+
+    #[test]
+    fn secrets_compare_by_content() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"abc", b"ab"));
     }
 }

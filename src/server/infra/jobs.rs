@@ -25,11 +25,9 @@ pub async fn tick(svc: &Services) {
 /// Hourly housekeeping: expired sessions, rate-limit windows, flashes, unconfirmed sign-ups.
 pub async fn housekeeping(svc: &Services) {
     let now = svc.clock.now();
-    if let Err(e) = crate::server::auth::prune(svc).await {
-        tracing::error!(error = %e, "pruning sessions failed");
-    }
-    if let Err(e) = svc.store.prune_flashes(now).await {
-        tracing::error!(error = %e, "pruning flashes failed");
+    // Sessions, links, flashes, rate limits, live events, reports: once across all nodes.
+    if let Err(e) = crate::server::retention::run_if_due(svc).await {
+        tracing::error!(error = %e, "retention cleanup failed");
     }
     match crate::server::newsletters::expire_pending(svc).await {
         Ok(n) if n > 0 => tracing::info!(n, "expired unconfirmed newsletter sign-ups"),

@@ -192,11 +192,41 @@ pub async fn comments_stream(
     State(state): State<AppState>,
     axum::extract::Path(article_id): axum::extract::Path<i64>,
     headers: HeaderMap,
+    client: Option<axum::Extension<crate::server::guard::ClientIp>>,
     Query(params): Query<StreamParams>,
 ) -> Response {
     let svc = state.services.clone();
+    let Some(ticket) = admit(&svc, client) else {
+        return crate::server::limits::unavailable(RETRY.as_secs().max(5), BUSY);
+    };
     let after = resume_point(&headers, &params, svc.live.last_id());
-    sse_response(channel_stream(svc, Channel::Comments(article_id), after))
+    sse_response(holding(
+        ticket,
+        channel_stream(svc, Channel::Comments(article_id), after),
+    ))
+}
+
+/// What a client past the connection caps is told.
+const BUSY: &str = "Too many live connections. Please try again shortly.";
+
+/// A place for one more live connection from this client, if the caps allow.
+fn admit(
+    svc: &Services,
+    client: Option<axum::Extension<crate::server::guard::ClientIp>>,
+) -> Option<crate::server::limits::LiveTicket> {
+    let ip = client.map(|c| c.0.0).unwrap_or_else(|| "unknown".into());
+    svc.limits.live.admit(&ip)
+}
+
+/// Keeps `ticket` (the connection's place) for as long as the stream lives.
+fn holding(
+    ticket: crate::server::limits::LiveTicket,
+    stream: impl Stream<Item = Result<Event, Infallible>> + Send + 'static,
+) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
+    stream.map(move |e| {
+        let _ = &ticket;
+        e
+    })
 }
 
 /// Runs a registered view, turning a panic into `None` (logged): one bad item must never stop
@@ -253,7 +283,7 @@ pub fn resume_point(headers: &HeaderMap, params: &StreamParams, head: i64) -> i6
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
         .or(params.after)
-        .filter(|id| *id >= 0)
+        .filter(|id| *id >= 0 && *id < TOLD_TO_RELOAD)
         .unwrap_or(head)
 }
 
@@ -276,10 +306,19 @@ impl Drop for ConnGuard {
     }
 }
 
-/// Events on `channel` after `after`, from memory when possible, else from the log.
-async fn replay(svc: &Services, channel: Channel, after: i64) -> Vec<Arc<LiveEvent>> {
+/// Events on `channel` after `after`, from memory when possible, else from the log; `None`
+/// when the client is too far behind (more than `limits.live_replay_events`, or past what
+/// retention kept): it reloads the page instead.
+async fn replay(svc: &Services, channel: Channel, after: i64) -> Option<Vec<Arc<LiveEvent>>> {
+    let max = svc.config.limits.live_replay_events as usize;
     if let Some(events) = svc.live.recent_after(channel, after) {
-        return events;
+        return (events.len() <= max).then_some(events);
+    }
+    match svc.store.next_live_event_id(after).await {
+        // Events after `after` were pruned: the client cannot be caught up exactly.
+        Ok(Some(next)) if next > after + 1 => return None,
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "reading the live log failed"),
     }
     let mut out = Vec::new();
     let mut cursor = after;
@@ -292,6 +331,9 @@ async fn replay(svc: &Services, channel: Channel, after: i64) -> Vec<Arc<LiveEve
             }
         };
         let n = batch.len();
+        if out.len() + n > max {
+            return None;
+        }
         for rec in batch {
             cursor = rec.id;
             out.push(render_event(svc, &rec).await);
@@ -300,7 +342,15 @@ async fn replay(svc: &Services, channel: Channel, after: i64) -> Vec<Arc<LiveEve
             break;
         }
     }
-    out
+    Some(out)
+}
+
+/// The resume point of a stream that told its client to reload: it ends.
+const TOLD_TO_RELOAD: i64 = i64::MAX;
+
+/// Tells a client that is too far behind to reload the page (the stream then ends).
+fn reload_event() -> Event {
+    Event::default().event("reload").data("{}")
 }
 
 /// A live stream for one channel: replay after the resume point, then follow the broadcast.
@@ -329,8 +379,20 @@ pub fn channel_stream(
         state,
         |(svc, channel, mut rx, mut last, mut queue, first, conn)| async move {
             if first {
-                queue = replay(&svc, channel, last).await;
+                match replay(&svc, channel, last).await {
+                    Some(q) => queue = q,
+                    None => {
+                        return Some((
+                            Ok(reload_event()),
+                            (svc, channel, rx, TOLD_TO_RELOAD, Vec::new(), false, conn),
+                        ));
+                    }
+                }
                 queue.reverse();
+            }
+            if last == TOLD_TO_RELOAD {
+                // Told to reload: the stream is over.
+                return None;
             }
             loop {
                 if let Some(ev) = queue.pop() {
@@ -350,7 +412,14 @@ pub fn channel_stream(
                     Err(broadcast::error::RecvError::Lagged(missed)) => {
                         // This reader fell behind the ring: resync it from the log.
                         tracing::debug!(missed, "slow live client resynced");
-                        queue = replay(&svc, channel, last).await;
+                        match replay(&svc, channel, last).await {
+                            Some(q) => queue = q,
+                            None => {
+                                let state =
+                                    (svc, channel, rx, TOLD_TO_RELOAD, Vec::new(), false, conn);
+                                return Some((Ok(reload_event()), state));
+                            }
+                        }
                         queue.reverse();
                     }
                     Err(broadcast::error::RecvError::Closed) => {
@@ -394,11 +463,18 @@ pub fn sse_response(
 pub async fn feed_stream(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Option<axum::Extension<crate::server::guard::ClientIp>>,
     Query(params): Query<StreamParams>,
 ) -> Response {
     let svc = state.services.clone();
+    let Some(ticket) = admit(&svc, client) else {
+        return crate::server::limits::unavailable(RETRY.as_secs().max(5), BUSY);
+    };
     let after = resume_point(&headers, &params, svc.live.last_id());
-    sse_response(channel_stream(svc, Channel::NewsFeed, after))
+    sse_response(holding(
+        ticket,
+        channel_stream(svc, Channel::NewsFeed, after),
+    ))
 }
 
 #[cfg(test)]

@@ -15,6 +15,11 @@ pub const WIDTHS: [u32; 4] = [480, 800, 1200, 1600];
 /// The smallest hero image accepted.
 pub const MIN_WIDTH: u32 = 320;
 const MAX_DIMENSION: u32 = 12_000;
+/// The most pixels an upload may declare (most cameras fit). Checked from the
+/// header, before any pixel is decoded: a few hundred KB of PNG can declare gigabytes.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// The most memory one decode may allocate.
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Why an upload was refused, in words an editor understands.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -29,6 +34,8 @@ pub enum MediaError {
     TooSmall,
     #[error("The image could not be saved.")]
     Io,
+    #[error("The picture is too large: use at most {} megapixels.", MAX_PIXELS / 1_000_000)]
+    TooManyPixels,
 }
 
 /// Where images live on disk and how big they may be.
@@ -101,9 +108,16 @@ fn process(bytes: &[u8], dir: &Path) -> Result<ImageInput, MediaError> {
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
     limits.max_image_height = Some(MAX_DIMENSION);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| MediaError::Damaged)?;
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        image::ImageError::Limits(_) => MediaError::TooManyPixels,
+        _ => MediaError::Damaged,
+    })?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(MediaError::TooManyPixels);
+    }
     let orientation = decoder.orientation().map_err(|_| MediaError::Damaged)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|_| MediaError::Damaged)?;
     // Apply the camera's rotation before the EXIF block (with it, any location) is dropped.

@@ -3,6 +3,7 @@
 //! feeds and the command line.
 
 pub mod cli;
+pub mod client_ip;
 pub mod config;
 pub mod cookies;
 pub mod crypto;

@@ -88,6 +88,8 @@ pub struct Services {
     pub mailer: Mailer,
     /// Wakes the newsletter sender when an issue starts.
     pub newsletter_wake: tokio::sync::Notify,
+    /// In-memory caps: concurrent password hashes, live connections.
+    pub limits: crate::server::limits::Limits,
 }
 
 impl Services {
@@ -116,6 +118,7 @@ impl Services {
         let store_last_event = store.last_live_event_id().await?;
         let mailer = Mailer::new(config.mail.clone());
         Ok(Services {
+            limits: crate::server::limits::Limits::new(&config.limits),
             media: MediaStore::new(
                 config.storage.media_dir.clone(),
                 config.storage.max_upload_bytes,

@@ -6,6 +6,7 @@ pub mod desk;
 pub mod revisions;
 pub mod save;
 pub mod schedule;
+pub mod slug_history;
 
 pub use desk::{article_list, autosave, delete_article, editor_page};
 pub use revisions::{diff_lines, restore_revision, revision_page};

@@ -78,7 +78,7 @@ pub(super) async fn save_as(
     {
         return Err(AppError::Forbidden);
     }
-    let valid = validate(svc, &form, existing.as_ref(), now).await?;
+    let valid = validate(svc, viewer, &form, existing.as_ref(), now).await?;
     let mut transition = decide(&form, existing.as_ref(), &valid, now);
     if let Some(what) = restored {
         transition.audit = Some((AuditAction::Restore, Some(what)));
@@ -89,6 +89,7 @@ pub(super) async fn save_as(
 /// Checks every field (and ingests an uploaded image) without writing anything to the store.
 async fn validate(
     svc: &Services,
+    viewer: &Viewer,
     form: &ArticleForm,
     existing: Option<&Article>,
     now: DateTime<Utc>,
@@ -115,6 +116,17 @@ async fn validate(
         errors.push(err(
             "slug",
             "Use lower-case letters, digits and single hyphens (at most 120), e.g. ferry-returns.",
+        ));
+    }
+    // An address that redirects to another story, or answers 410 for a deleted one, is that
+    // story's history; saving an article there would erase it. Only editors may reuse one.
+    if !viewer.can(Role::Editor)
+        && is_slug(&slug)
+        && super::slug_history::belongs_to_another(svc, &slug, existing).await?
+    {
+        errors.push(err(
+            "slug",
+            "This address belonged to an earlier story. Choose another one.",
         ));
     }
     let sections = svc.store.sections().await?;

@@ -6,12 +6,12 @@ use super::{
     listing::mode_of,
     {ip_hash, publish},
 };
-use crate::server::limits::{self, Scope};
 use crate::{
     model::{
         AppError, ArticleStatus, CommentMode, CommentStatus, LiveKind, ReaderInfo, ReportReason,
     },
     server::{
+        limits,
         state::Services,
         store::{CommentRecord, NewComment, StoreError},
         text::fingerprint,
@@ -37,10 +37,8 @@ async fn trusted(svc: &Services, reader_id: i64) -> Result<bool, AppError> {
 /// The per-reader and per-network limits on writing comments (posting and editing alike).
 async fn writing_limits(svc: &Services, reader: &ReaderInfo, ip: &str) -> Result<(), AppError> {
     let slow = "You are commenting very quickly. Please wait a few minutes.";
-    let window = Duration::minutes(10);
-    let reader_id = reader.id.to_string();
-    limits::hit(svc, (Scope::CommentReader, &reader_id), window, 5, slow).await?;
-    limits::hit(svc, (Scope::CommentAddress, ip), window, 20, slow).await
+    limits::hit(svc, limits::COMMENT_READER, &reader.id.to_string(), slow).await?;
+    limits::hit(svc, limits::COMMENT_NETWORK, &limits::network(ip), slow).await
 }
 
 /// Posts a comment or reply under the moderation rules.
@@ -245,9 +243,8 @@ pub async fn report(
     };
     limits::hit(
         svc,
-        (Scope::Report, &reporter),
-        Duration::hours(1),
-        20,
+        limits::REPORT,
+        &reporter,
         "Too many reports; please try again later.",
     )
     .await?;

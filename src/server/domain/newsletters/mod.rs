@@ -17,7 +17,7 @@ pub use signup::{
 
 use crate::{
     model::{AppError, NewsletterInfo},
-    server::{crypto, state::Services},
+    server::{crypto, state::Services, store::NewsletterStore},
 };
 use chrono::Duration;
 
@@ -31,9 +31,6 @@ pub fn confirm_ttl() -> Duration {
 pub(crate) fn pending_expiry() -> Duration {
     Duration::days(7)
 }
-/// Sign-ups allowed per address and per IP address per hour.
-pub const SIGNUPS_PER_ADDRESS: u32 = 5;
-pub const SIGNUPS_PER_IP: u32 = 20;
 /// Deliveries handled per batch (one SMTP connection each).
 pub const BATCH: u32 = 100;
 /// Attempts before a delivery is given up.
@@ -67,32 +64,52 @@ pub(crate) fn link(svc: &Services, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", svc.config.site.base_url)
 }
 
-pub(crate) fn confirm_token(svc: &Services, id: i64, newsletters: &[String]) -> String {
+/// Who a signed link is for: the subscriber id and a keyed hash of the address it was sent
+/// to. Ids can come back after a row is deleted; a link made for the old row then names
+/// another address and is refused.
+fn subject(svc: &Services, id: i64, email: &str) -> String {
+    format!("{id}:{}", address_tag(svc, email))
+}
+
+fn address_tag(svc: &Services, email: &str) -> String {
+    crypto::sha256_hex(&format!(
+        "{}|subscriber|{email}",
+        hex::encode(svc.secret.bytes())
+    ))[..20]
+        .to_owned()
+}
+
+pub(crate) fn confirm_token(
+    svc: &Services,
+    id: i64,
+    email: &str,
+    newsletters: &[String],
+) -> String {
     let expires = svc.clock.now() + confirm_ttl();
     crypto::sign(
         svc.secret.bytes(),
         "confirm",
-        &format!("{id}|{}", newsletters.join(",")),
+        &format!("{}|{}", subject(svc, id, email), newsletters.join(",")),
         expires,
     )
 }
 
-/// A year-long link to the preferences page.
-pub fn preferences_token(svc: &Services, id: i64) -> String {
+/// A year-long link to the preferences page of the subscriber `id` at `email`.
+pub fn preferences_token(svc: &Services, id: i64, email: &str) -> String {
     crypto::sign(
         svc.secret.bytes(),
         "preferences",
-        &id.to_string(),
+        &subject(svc, id, email),
         svc.clock.now() + Duration::days(365),
     )
 }
 
-/// A long-lived one-click unsubscribe link (`None` = every newsletter).
-pub fn unsubscribe_token(svc: &Services, id: i64, newsletter: Option<&str>) -> String {
+/// A long-lived one-click unsubscribe link for `id` at `email` (`None` = every newsletter).
+pub fn unsubscribe_token(svc: &Services, id: i64, email: &str, newsletter: Option<&str>) -> String {
     crypto::sign(
         svc.secret.bytes(),
         "unsubscribe",
-        &format!("{id}|{}", newsletter.unwrap_or("*")),
+        &format!("{}|{}", subject(svc, id, email), newsletter.unwrap_or("*")),
         svc.clock.now() + Duration::days(365 * 5),
     )
 }
@@ -108,9 +125,26 @@ pub(crate) fn verify(svc: &Services, purpose: &str, token: &str) -> Result<Strin
     crypto::verify(svc.secret.bytes(), purpose, token, svc.clock.now()).map_err(|_| expired_link())
 }
 
-pub(crate) fn parse_pair(payload: &str) -> Result<(i64, String), AppError> {
-    let (id, rest) = payload.split_once('|').ok_or_else(expired_link)?;
-    Ok((id.parse().map_err(|_| expired_link())?, rest.to_owned()))
+/// A signed payload's subject and the rest (`subject|rest`).
+pub(crate) fn parse_pair(payload: &str) -> Result<(&str, String), AppError> {
+    let (who, rest) = payload.split_once('|').ok_or_else(expired_link)?;
+    Ok((who, rest.to_owned()))
+}
+
+/// The subscriber (id, address) a link's subject names, if it is still the one the link was
+/// made for. Read through `store`, so a unit of work checks what it then changes.
+pub(crate) async fn subscriber_of<S: NewsletterStore + ?Sized>(
+    svc: &Services,
+    store: &S,
+    subject: &str,
+) -> Result<(i64, String), AppError> {
+    let (id, tag) = subject.split_once(':').ok_or_else(expired_link)?;
+    let id: i64 = id.parse().map_err(|_| expired_link())?;
+    let email = store.subscriber_email(id).await?.ok_or_else(expired_link)?;
+    if !crypto::same_secret(tag.as_bytes(), address_tag(svc, &email).as_bytes()) {
+        return Err(expired_link());
+    }
+    Ok((id, email))
 }
 
 #[cfg(test)]

@@ -21,12 +21,12 @@ fn personalise(svc: &Services, issue: &IssueRecord, d: &DueDelivery) -> Outgoing
     let unsubscribe = link(
         svc,
         "/newsletters/unsubscribe",
-        &unsubscribe_token(svc, d.subscriber_id, Some(&issue.newsletter)),
+        &unsubscribe_token(svc, d.subscriber_id, &d.email, Some(&issue.newsletter)),
     );
     let preferences = link(
         svc,
         "/newsletters/preferences",
-        &preferences_token(svc, d.subscriber_id),
+        &preferences_token(svc, d.subscriber_id, &d.email),
     );
     let host = url::Url::parse(&svc.config.site.base_url)
         .ok()

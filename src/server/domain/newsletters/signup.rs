@@ -2,22 +2,21 @@
 //! unsubscribing by signed link.
 
 use super::{
-    SIGNUP_SUCCESS, SIGNUPS_PER_ADDRESS, SIGNUPS_PER_IP, configured, confirm_token, expired_link,
-    join_names, link, names, parse_pair, pending_expiry, preferences_token, unsubscribe_token,
-    verify,
+    SIGNUP_SUCCESS, configured, confirm_token, join_names, link, names, parse_pair, pending_expiry,
+    preferences_token, subscriber_of, unsubscribe_token, verify,
 };
-use crate::server::limits::{self, Scope};
 use crate::{
     model::{
         AppError, ConfirmPage, PreferenceRow, PreferencesPage, SubscriptionState, text::escape_html,
     },
     server::{
         email::{INVALID_EMAIL, normalize},
+        limits,
         mail::OutgoingMail,
         state::Services,
+        store::NewsletterStore,
     },
 };
-use chrono::Duration;
 use std::collections::HashMap;
 
 /// Signs an address up to newsletters and sends the confirmation email. The answer is the
@@ -58,14 +57,15 @@ pub async fn subscribe(
     }
     let address = address.expect("checked above");
     let now = svc.clock.now();
-    let window = Duration::hours(1);
-    let by_ip = limits::count(svc, (Scope::SignupAddress, ip), window).await?;
-    let by_address = limits::count(svc, (Scope::SignupEmail, &address), window).await?;
-    if by_ip > SIGNUPS_PER_IP || by_address > SIGNUPS_PER_ADDRESS {
-        return Err(AppError::RateLimited(
-            "Too many sign-ups from here. Please try again in an hour.".into(),
-        ));
-    }
+    let slow = "Too many sign-ups from here. Please try again in an hour.";
+    limits::hit(svc, limits::SIGNUP_NETWORK, &limits::network(ip), slow).await?;
+    limits::hit(
+        svc,
+        limits::SIGNUP_MAILBOX,
+        &limits::mailbox(&address),
+        slow,
+    )
+    .await?;
     let tx = svc.store.begin().await?;
     let (id, pending) = tx.subscribe(&address, &wanted, now).await?;
     tx.commit().await?;
@@ -85,9 +85,13 @@ async fn send_confirmation(
     let confirm = link(
         svc,
         "/newsletters/confirm",
-        &confirm_token(svc, id, newsletters),
+        &confirm_token(svc, id, address, newsletters),
     );
-    let preferences = link(svc, "/newsletters/preferences", &preferences_token(svc, id));
+    let preferences = link(
+        svc,
+        "/newsletters/preferences",
+        &preferences_token(svc, id, address),
+    );
     let site = &svc.config.site.name;
     let text = format!(
         "Please confirm that you want to receive {list} from {site}:\n\n{confirm}\n\n\
@@ -104,7 +108,7 @@ async fn send_confirmation(
         escape_html(&confirm),
         escape_html(&preferences)
     );
-    if svc.mailer.is_file() {
+    if svc.mailer.is_file() && svc.config.may_log_links() {
         // Development: the outbox folder has the .eml; the log has the link.
         tracing::info!(%confirm, "confirmation email written to the outbox");
     }
@@ -117,7 +121,7 @@ async fn send_confirmation(
             unsubscribe_url: Some(link(
                 svc,
                 "/newsletters/unsubscribe",
-                &unsubscribe_token(svc, id, None),
+                &unsubscribe_token(svc, id, address, None),
             )),
             list_id: None,
             message_id: None,
@@ -134,8 +138,16 @@ async fn send_confirmation(
 
 /// The confirmation page for a link: what it confirms, or why it cannot.
 pub async fn confirm_page(svc: &Services, token: &str) -> Result<ConfirmPage, AppError> {
-    let parsed = verify(svc, "confirm", token).and_then(|p| parse_pair(&p));
-    let (id, list) = match parsed {
+    let parsed = match verify(svc, "confirm", token) {
+        Ok(payload) => match parse_pair(&payload) {
+            Ok((who, list)) => subscriber_of(svc, &*svc.store, who)
+                .await
+                .map(|(_, email)| (email, list)),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    let (email, list) = match parsed {
         Ok(v) => v,
         Err(e) => {
             return Ok(ConfirmPage {
@@ -146,7 +158,6 @@ pub async fn confirm_page(svc: &Services, token: &str) -> Result<ConfirmPage, Ap
             });
         }
     };
-    let email = svc.store.subscriber_email(id).await?.unwrap_or_default();
     let slugs: Vec<String> = list.split(',').map(str::to_owned).collect();
     Ok(ConfirmPage {
         token: token.to_owned(),
@@ -158,12 +169,11 @@ pub async fn confirm_page(svc: &Services, token: &str) -> Result<ConfirmPage, Ap
 
 /// Confirms the subscriptions named in a link (a POST: link scanners only GET).
 pub async fn confirm(svc: &Services, token: &str) -> Result<String, AppError> {
-    let (id, list) = parse_pair(&verify(svc, "confirm", token)?)?;
-    if svc.store.subscriber_email(id).await?.is_none() {
-        return Err(expired_link());
-    }
+    let payload = verify(svc, "confirm", token)?;
+    let (who, list) = parse_pair(&payload)?;
     let slugs: Vec<String> = list.split(',').map(str::to_owned).collect();
     let tx = svc.store.begin().await?;
+    let (id, _) = subscriber_of(svc, &*tx, who).await?;
     tx.confirm(id, &slugs, svc.clock.now()).await?;
     tx.commit().await?;
     Ok(format!(
@@ -172,21 +182,17 @@ pub async fn confirm(svc: &Services, token: &str) -> Result<String, AppError> {
     ))
 }
 
-async fn preferences_subscriber(svc: &Services, token: &str) -> Result<(i64, String), AppError> {
-    let id: i64 = verify(svc, "preferences", token)?
-        .parse()
-        .map_err(|_| expired_link())?;
-    let email = svc
-        .store
-        .subscriber_email(id)
-        .await?
-        .ok_or_else(expired_link)?;
-    Ok((id, email))
+async fn preferences_subscriber<S: NewsletterStore + ?Sized>(
+    svc: &Services,
+    store: &S,
+    token: &str,
+) -> Result<(i64, String), AppError> {
+    subscriber_of(svc, store, &verify(svc, "preferences", token)?).await
 }
 
 /// The preferences page.
 pub async fn preferences_page(svc: &Services, token: &str) -> Result<PreferencesPage, AppError> {
-    let (id, email) = preferences_subscriber(svc, token).await?;
+    let (id, email) = preferences_subscriber(svc, &*svc.store, token).await?;
     let subs: HashMap<String, SubscriptionState> =
         svc.store.subscriptions_of(id).await?.into_iter().collect();
     Ok(PreferencesPage {
@@ -212,10 +218,10 @@ pub async fn save_preferences(
     token: &str,
     wanted: &[String],
 ) -> Result<String, AppError> {
-    let (id, _) = preferences_subscriber(svc, token).await?;
     let all: Vec<String> = configured(svc).iter().map(|n| n.slug.clone()).collect();
     let wanted: Vec<String> = wanted.iter().filter(|w| all.contains(w)).cloned().collect();
     let tx = svc.store.begin().await?;
+    let (id, _) = preferences_subscriber(svc, &*tx, token).await?;
     tx.set_subscriptions(id, &all, &wanted, svc.clock.now())
         .await?;
     tx.commit().await?;
@@ -231,8 +237,8 @@ pub async fn save_preferences(
 
 /// Unsubscribes from everything, from the preferences page.
 pub async fn unsubscribe_all(svc: &Services, token: &str) -> Result<String, AppError> {
-    let (id, _) = preferences_subscriber(svc, token).await?;
     let tx = svc.store.begin().await?;
+    let (id, _) = preferences_subscriber(svc, &*tx, token).await?;
     tx.unsubscribe(id, None, svc.clock.now()).await?;
     tx.commit().await?;
     Ok("You have been unsubscribed from all our newsletters.".into())
@@ -240,9 +246,11 @@ pub async fn unsubscribe_all(svc: &Services, token: &str) -> Result<String, AppE
 
 /// One-click unsubscribe (RFC 8058) with a link from an email.
 pub async fn one_click(svc: &Services, token: &str) -> Result<String, AppError> {
-    let (id, which) = parse_pair(&verify(svc, "unsubscribe", token)?)?;
+    let payload = verify(svc, "unsubscribe", token)?;
+    let (who, which) = parse_pair(&payload)?;
     let newsletter = (which != "*").then_some(which.as_str());
     let tx = svc.store.begin().await?;
+    let (id, _) = subscriber_of(svc, &*tx, who).await?;
     tx.unsubscribe(id, newsletter, svc.clock.now()).await?;
     tx.commit().await?;
     Ok(match newsletter {

@@ -114,7 +114,7 @@ async fn bad_addresses_honeypots_and_floods_store_nothing() {
     assert_eq!(ok, SIGNUP_SUCCESS, "bots get the same answer");
     assert!(svc.store.subscription_counts().await.unwrap().is_empty());
     assert!(sink.messages().is_empty());
-    for _ in 0..SIGNUPS_PER_ADDRESS {
+    for _ in 0..crate::server::limits::SIGNUP_MAILBOX.max {
         subscribe(svc, "busy@example.org", &["tideline".into()], "", "2.2.2.2")
             .await
             .unwrap();
@@ -147,9 +147,12 @@ async fn unsubscribe_links_and_preferences_work_without_an_account() {
         )
         .await
         .unwrap();
-    one_click(svc, &unsubscribe_token(svc, id, Some("tideline")))
-        .await
-        .unwrap();
+    one_click(
+        svc,
+        &unsubscribe_token(svc, id, "pat@example.org", Some("tideline")),
+    )
+    .await
+    .unwrap();
     let subs = svc.store.subscriptions_of(id).await.unwrap();
     assert_eq!(
         subs,
@@ -158,7 +161,7 @@ async fn unsubscribe_links_and_preferences_work_without_an_account() {
             ("tideline".into(), SubscriptionState::Unsubscribed)
         ]
     );
-    let token = preferences_token(svc, id);
+    let token = preferences_token(svc, id, "pat@example.org");
     let page = preferences_page(svc, &token).await.unwrap();
     assert_eq!(page.email, "pat@example.org");
     assert!(

@@ -29,6 +29,10 @@ pub struct Config {
     pub security: SecurityConfig,
     #[serde(default)]
     pub comments: CommentsConfig,
+    #[serde(default)]
+    pub limits: crate::server::limits::LimitsConfig,
+    #[serde(default)]
+    pub retention: RetentionConfig,
     /// Parsed from `site.time_zone` after loading.
     #[serde(skip, default = "default_tz")]
     pub tz: chrono_tz::Tz,
@@ -248,6 +252,15 @@ impl Config {
                 "must be at least 1".into(),
             ));
         }
+        if self.security.trust_proxy_headers {
+            return Err(key_err(
+                "security.trust_proxy_headers",
+                "replaced by security.trusted_proxies: list your reverse proxies' addresses \
+                 (CIDRs), e.g. [\"127.0.0.1/32\"]"
+                    .into(),
+            ));
+        }
+        self.limits.validate().map_err(|(k, m)| key_err(k, m))?;
         if !self.security.secret.is_empty() && self.security.secret.len() < 32 {
             return Err(key_err(
                 "security.secret",
@@ -261,6 +274,24 @@ impl Config {
     /// account are allowed.
     pub fn is_development(&self) -> bool {
         self.site.mode == SiteMode::Development
+    }
+
+    /// True when sign-in and confirmation links may be written to the log (the file mail
+    /// transport's convenience): only a development site on a loopback address. A public site
+    /// left in development mode still never logs them.
+    pub fn may_log_links(&self) -> bool {
+        self.is_development()
+            && url::Url::parse(&self.site.base_url)
+                .ok()
+                .and_then(|u| match u.host() {
+                    Some(url::Host::Domain(d)) => {
+                        Some(d == "localhost" || d.ends_with(".localhost"))
+                    }
+                    Some(url::Host::Ipv4(ip)) => Some(ip.is_loopback()),
+                    Some(url::Host::Ipv6(ip)) => Some(ip.is_loopback()),
+                    None => None,
+                })
+                .unwrap_or(false)
     }
 
     /// True when the site is served over https (cookies get `Secure`).

@@ -228,16 +228,44 @@ impl Default for CommentsConfig {
 pub struct SecurityConfig {
     #[serde(default)]
     pub secret: String,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    /// Replaced by `trusted_proxies`; `true` stops start-up with a message saying so.
     #[serde(default)]
     pub trust_proxy_headers: bool,
+    /// Reverse proxies (CIDRs) whose `X-Forwarded-For` is believed (see `infra::client_ip`).
+    #[serde(default)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl std::fmt::Debug for SecurityConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecurityConfig")
             .field("secret", &"<redacted>")
-            .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
+    }
+}
+
+/// `[retention]` in `Leptos.toml`: how long records are kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// Live events older than this are deleted (a client further behind reloads the page).
+    pub live_events_hours: i64,
+    /// Used or expired reader sign-in links.
+    pub reader_links_hours: i64,
+    /// Comment reports a moderator has dealt with.
+    pub resolved_reports_days: i64,
+    /// Rate-limit windows (must outlast the longest window, one hour).
+    pub rate_limits_hours: i64,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            live_events_hours: 48,
+            reader_links_hours: 24,
+            resolved_reports_days: 90,
+            rate_limits_hours: 24,
+        }
     }
 }

@@ -13,11 +13,6 @@ use axum::{
 /// HTML bodies larger than this are streamed without an ETag.
 const ETAG_MAX_BYTES: usize = 4 * 1024 * 1024;
 
-/// The largest request body accepted: one upload plus the form around it.
-pub(super) fn body_limit_bytes(state: &AppState) -> usize {
-    state.services.media.max_bytes() as usize + 512 * 1024
-}
-
 /// Refuses bodies over the limit up front, with a message people can act on (JSON for
 /// scripts, a short page for plain form posts). Chunked bodies without a length are cut off
 /// by `RequestBodyLimitLayer` as they stream.
@@ -26,16 +21,23 @@ pub(super) async fn body_limit(
     req: Request,
     next: Next,
 ) -> Response {
-    let limit = body_limit_bytes(&state);
+    let limit = super::hardening::body_limit(&state.services, req.uri().path());
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+        .and_then(|v| v.parse::<usize>().ok())
+        .or_else(|| {
+            axum::body::HttpBody::size_hint(req.body())
+                .exact()
+                .map(|n| n as usize)
+        });
     if declared.is_none_or(|n| n <= limit) {
+        // A body without a declared length is cut off at this route's limit as it streams.
+        let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, limit)));
         return next.run(req).await;
     }
-    let mb = state.services.media.max_bytes() / (1024 * 1024);
+    let mb = (limit as u64 / (1024 * 1024)).max(1);
     let error = crate::model::AppError::TooLarge(format!(
         "The upload is too large: the limit is {mb} MB. Nothing was saved; choose a smaller file and try again."
     ));

@@ -24,12 +24,13 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+pub mod hardening;
 mod layers;
 
 pub use crate::server::frontend::Frontend;
 pub use layers::{origin_allowed, same_origin};
 
-use layers::{body_limit, body_limit_bytes, page_caching, security_headers};
+use layers::{body_limit, page_caching, security_headers};
 
 /// Builds the whole application: the server's own routes and middleware around the UI's pages.
 /// Registers the UI's live views, so pushed items render as the pages do.
@@ -95,6 +96,7 @@ pub fn router(state: AppState, frontend: &Frontend) -> Router {
             tower_http::services::ServeFile::new(Path::new(&site_root).join("favicon.ico")),
         );
     (frontend.pages)(routes, &state)
+        .layer(middleware::from_fn(hardening::multipart_guard))
         .layer(middleware::from_fn_with_state(state.clone(), load_flash))
         .layer(middleware::from_fn_with_state(state.clone(), page_caching))
         .layer(middleware::from_fn(guard::require_role))
@@ -104,10 +106,14 @@ pub fn router(state: AppState, frontend: &Frontend) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            body_limit_bytes(&state),
+            hardening::max_body_limit(&state.services),
         ))
         .layer(middleware::from_fn_with_state(state.clone(), body_limit))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            hardening::headers,
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -121,7 +127,13 @@ async fn load_flash(State(state): State<AppState>, mut req: Request, next: Next)
                 .find(|(k, _)| k == "flash")
                 .map(|(_, v)| v.into_owned())
         })
-        && let Some(flash) = crate::server::flash::load(&state.services, &token).await
+        && let Some(flash) = crate::server::flash::load(
+            &state.services,
+            &token,
+            crate::server::cookies::cookie_value(req.headers(), crate::server::flash::COOKIE)
+                .as_deref(),
+        )
+        .await
     {
         req.extensions_mut().insert(flash);
     }

@@ -16,6 +16,4 @@ pub trait EphemeralStore: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Reads a flash that has not expired.
     async fn flash(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<String>>;
-    /// Deletes expired flashes.
-    async fn prune_flashes(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -56,6 +56,9 @@ pub trait LiveLog: Send + Sync + 'static {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<LiveEventRecord>>;
+    /// The id of the oldest logged event after `after`, if any (retention may have pruned
+    /// the ones right after it).
+    async fn next_live_event_id(&self, after: i64) -> StoreResult<Option<i64>>;
     /// The newest event id (0 when there is none).
     async fn last_live_event_id(&self) -> StoreResult<i64>;
     /// Appends an event; call it inside the unit of work of the change it reports.

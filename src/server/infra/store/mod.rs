@@ -34,6 +34,7 @@ mod news_feed;
 mod newsletters;
 mod rate_limits;
 mod readers;
+mod retention;
 mod users;
 mod views;
 
@@ -48,6 +49,7 @@ pub use news_feed::*;
 pub use newsletters::*;
 pub use rate_limits::*;
 pub use readers::*;
+pub use retention::*;
 pub use users::*;
 pub use views::*;
 
@@ -109,6 +111,7 @@ pub trait Features:
     + ReaderStore
     + CommentStore
     + ModerationStore
+    + RetentionStore
 {
 }
 
@@ -128,6 +131,7 @@ impl<T> Features for T where
         + ReaderStore
         + CommentStore
         + ModerationStore
+        + RetentionStore
 {
 }
 

@@ -9,10 +9,8 @@ use chrono::{DateTime, Utc};
 pub trait RateLimitStore: Send + Sync + 'static {
     /// Counts one hit in a fixed window; returns the hits so far in that window.
     async fn hit_rate_limit(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32>;
-    /// Hits so far in a window, without counting one.
-    async fn rate_limit_hits(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32>;
+    /// Takes back one hit counted in a window (an attempt that turned out legitimate).
+    async fn refund_rate_limit(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<()>;
     /// Forgets a key's counters (after a successful sign-in, say).
     async fn clear_rate_limit(&self, key: &str) -> StoreResult<()>;
-    /// Deletes windows that started before `before`.
-    async fn prune_rate_limits(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 }

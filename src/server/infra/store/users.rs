@@ -75,10 +75,4 @@ pub trait UserStore: Send + Sync + 'static {
     async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Ends one session.
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
-    /// Deletes expired and idle sessions.
-    async fn prune_sessions(
-        &self,
-        now: DateTime<Utc>,
-        idle_cutoff: DateTime<Utc>,
-    ) -> StoreResult<u64>;
 }

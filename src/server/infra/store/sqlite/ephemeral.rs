@@ -33,12 +33,4 @@ impl EphemeralStore for SqliteStore {
             .await?,
         )
     }
-
-    async fn prune_flashes(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        Ok(sqlx::query("DELETE FROM flashes WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&mut *self.conn().await?)
-            .await?
-            .rows_affected())
-    }
 }

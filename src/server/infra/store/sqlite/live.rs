@@ -328,6 +328,15 @@ impl LiveLog for SqliteStore {
         Ok(rows.into_iter().filter_map(event_record).collect())
     }
 
+    async fn next_live_event_id(&self, after: i64) -> StoreResult<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT MIN(id) FROM live_events WHERE id > $1")
+                .bind(after)
+                .fetch_one(&mut *self.conn().await?)
+                .await?,
+        )
+    }
+
     async fn last_live_event_id(&self) -> StoreResult<i64> {
         Ok(
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM live_events")

@@ -37,6 +37,7 @@ mod moderation;
 mod newsletters;
 mod rate_limits;
 mod readers;
+mod retention;
 mod users;
 mod views;
 

@@ -20,14 +20,16 @@ impl RateLimitStore for SqliteStore {
         Ok(hits as u32)
     }
 
-    async fn rate_limit_hits(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
-        let hits: Option<i64> =
-            sqlx::query_scalar("SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2")
-                .bind(key)
-                .bind(window_start)
-                .fetch_optional(&mut *self.conn().await?)
-                .await?;
-        Ok(hits.unwrap_or(0) as u32)
+    async fn refund_rate_limit(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE rate_limits SET hits = hits - 1
+             WHERE key = $1 AND window_start = $2 AND hits > 0",
+        )
+        .bind(key)
+        .bind(window_start)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        Ok(())
     }
 
     async fn clear_rate_limit(&self, key: &str) -> StoreResult<()> {
@@ -36,15 +38,5 @@ impl RateLimitStore for SqliteStore {
             .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
-    }
-
-    async fn prune_rate_limits(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-        Ok(
-            sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-                .bind(before)
-                .execute(&mut *self.conn().await?)
-                .await?
-                .rows_affected(),
-        )
     }
 }

@@ -211,19 +211,4 @@ impl UserStore for SqliteStore {
             .await?;
         Ok(())
     }
-
-    async fn prune_sessions(
-        &self,
-        now: DateTime<Utc>,
-        idle_cutoff: DateTime<Utc>,
-    ) -> StoreResult<u64> {
-        Ok(
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
-                .bind(now)
-                .bind(idle_cutoff)
-                .execute(&mut *self.conn().await?)
-                .await?
-                .rows_affected(),
-        )
-    }
 }
