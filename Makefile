@@ -8,6 +8,10 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_SITE_ROOT ?= target/site
 export LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 export CARGO_TERM_COLOR ?= always
+# leptos_config reads LEPTOS_OUTPUT_NAME at compile time and cargo-leptos sets it; every other
+# cargo command run from here (tests, budget, benchmarks) must see the same value, or it
+# recompiles leptos_config and everything above it, and the next build compiles them back.
+export LEPTOS_OUTPUT_NAME := newsroom
 
 BIN := target/release/newsroom
 

@@ -9,6 +9,8 @@
 # each time runs from the request to the last byte of the rendered page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The value cargo-leptos compiles with, so this build shares its artefacts (see Makefile).
+export LEPTOS_OUTPUT_NAME=newsroom
 cargo build --quiet --release --no-default-features --features ssr --bin comments_bench
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

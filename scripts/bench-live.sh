@@ -9,6 +9,8 @@
 # latency includes the benchmark client's own scheduling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The value cargo-leptos compiles with, so this build shares its artefacts (see Makefile).
+export LEPTOS_OUTPUT_NAME=newsroom
 N="${1:-1000}"
 POSTS="${2:-20}"
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"

@@ -7,6 +7,8 @@
 #   scripts/budget.sh --check    # build, print and enforce (part of `make test`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The value cargo-leptos compiles with, so this build shares its artefacts (see Makefile).
+export LEPTOS_OUTPUT_NAME=newsroom
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 if [ -z "${SKIP_BUILD:-}" ]; then
   cargo leptos build --release --precompress --split >/dev/null
