@@ -22,7 +22,7 @@ export NEWSROOM__MAIL__OUTBOX_DIR="$DATA/outbox" NEWSROOM__SITE__BASE_URL="$BASE
 
 CSS=style/main.css
 VIEW=src/app/components/layout.rs
-SERVER=src/server/feeds.rs
+SERVER=src/server/infra/syndication/sitemaps.rs
 for f in "$CSS" "$VIEW" "$SERVER"; do cp "$f" "$DATA/$(basename "$f").orig"; done
 restore() {
   for f in "$CSS" "$VIEW" "$SERVER"; do cp "$DATA/$(basename "$f").orig" "$f"; done
@@ -80,5 +80,5 @@ for round in 1 2; do
   sed -i "s|User-agent: \\*\\\\n|User-agent: *\\\\n# $m\\\\n|" "$SERVER"
   grep -q "$m" "$SERVER" || { echo "could not place the server-code probe"; exit 1; }
   printf '(c) server code change, round %s: %s s\n' "$round" "$(wait_for /robots.txt "$m")"
-  cp "$DATA/feeds.rs.orig" "$SERVER"; wait_gone /robots.txt "$m"
+  cp "$DATA/sitemaps.rs.orig" "$SERVER"; wait_gone /robots.txt "$m"
 done

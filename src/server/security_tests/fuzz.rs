@@ -171,13 +171,21 @@ async fn random_input_to_every_server_function_never_fails_the_server() {
                 .unwrap_or_else(|e| panic!("seed {seed}: cannot build {uri}: {e}"));
             let peer = format!("198.51.100.{}", rng.next() % 250 + 1);
             let req = from_peer(req, &peer);
-            let status = if path.starts_with("/live/") {
-                // Streams never end: look at the status only.
-                use tower::ServiceExt;
-                app.router.clone().oneshot(req).await.unwrap().status()
-            } else {
-                app.send(req).await.status
+            // A request that never answers is a hang an attacker can repeat: fail, and say which.
+            let answer = async {
+                if path.starts_with("/live/") {
+                    // Streams never end: look at the status only.
+                    use tower::ServiceExt;
+                    app.router.clone().oneshot(req).await.unwrap().status()
+                } else {
+                    app.send(req).await.status
+                }
             };
+            let status = tokio::time::timeout(std::time::Duration::from_secs(20), answer)
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("seed {seed}: {method} {uri} (cookie {cookie}) with {form:.300} never answered")
+                });
             requests += 1;
             assert!(
                 status.as_u16() < 500 || (path.starts_with("/live/") && status.as_u16() == 503),
