@@ -117,6 +117,21 @@ impl TestApp {
         app
     }
 
+    /// Adds the first `n` demo articles without demo comments (small pictures, for speed).
+    pub async fn with_articles(self, n: usize) -> Self {
+        seed::seed_with(
+            &self.svc,
+            &SeedOptions {
+                image_width: 320,
+                max_articles: n,
+                comments: false,
+            },
+        )
+        .await
+        .expect("seed");
+        self
+    }
+
     /// Sends a request through the router.
     pub async fn send(&self, req: Request<Body>) -> TestResponse {
         let res = self

@@ -88,18 +88,7 @@ async fn heal(pool: &SqlitePool) {
 }
 
 async fn app() -> TestApp {
-    let app = TestApp::new().await;
-    crate::server::seed::seed_with(
-        &app.svc,
-        &crate::server::seed::SeedOptions {
-            image_width: 320,
-            max_articles: 2,
-            comments: false,
-        },
-    )
-    .await
-    .expect("seed");
-    app
+    TestApp::new().await.with_articles(2).await
 }
 
 async fn first_article_id(svc: &Services) -> i64 {

@@ -100,17 +100,10 @@ async fn old_subscriber_links_do_not_act_on_a_new_subscriber() {
 /// Item 10: a reader who unsubscribes while an issue is sending does not receive it.
 #[tokio::test]
 async fn unsubscribing_while_an_issue_sends_stops_it() {
-    let app = TestApp::with_config_and_clock(&[], Clock::manual(chrono::Utc::now())).await;
-    crate::server::seed::seed_with(
-        &app.svc,
-        &crate::server::seed::SeedOptions {
-            image_width: 320,
-            max_articles: 2,
-            comments: false,
-        },
-    )
-    .await
-    .unwrap();
+    let app = TestApp::with_config_and_clock(&[], Clock::manual(chrono::Utc::now()))
+        .await
+        .with_articles(2)
+        .await;
     let svc = &app.svc;
     for who in ["stays", "leaves"] {
         subscribe(

@@ -14,18 +14,10 @@ use chrono::Duration;
 const IP: &str = "203.0.113.9";
 
 async fn app() -> TestApp {
-    let app = TestApp::with_config_and_clock(&[], Clock::manual(chrono::Utc::now())).await;
-    crate::server::seed::seed_with(
-        &app.svc,
-        &crate::server::seed::SeedOptions {
-            image_width: 320,
-            max_articles: 3,
-            comments: false,
-        },
-    )
-    .await
-    .expect("seed");
-    app
+    TestApp::with_config_and_clock(&[], Clock::manual(chrono::Utc::now()))
+        .await
+        .with_articles(3)
+        .await
 }
 
 async fn first_article(svc: &Services) -> Article {
