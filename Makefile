@@ -4,7 +4,8 @@
 # Both install what is missing first (scripts/bootstrap.sh).
 
 SHELL := /bin/bash
-export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Tools cargo installs live in $CARGO_HOME/bin (by default ~/.cargo/bin).
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 export LEPTOS_SITE_ROOT ?= target/site
 export LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 export CARGO_TERM_COLOR ?= always

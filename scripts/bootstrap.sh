@@ -18,9 +18,11 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 
 # The tools are built once per machine and do little heavy work of their own (cargo-leptos mostly
 # runs cargo), so build them with a cheap profile: no LTO, many codegen units, opt-level 1.
+# They share one target directory, so a dependency two tools build alike compiles once.
 # Measured in BENCHMARKS.md ("Tool installs").
 tool_install() {
   local started=$SECONDS
+  CARGO_TARGET_DIR="$PWD/target/tools" \
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
     CARGO_PROFILE_RELEASE_INCREMENTAL=false \
@@ -47,7 +49,7 @@ wasm-bindgen --version 2>/dev/null | grep -q " ${WBG_VERSION}\$" || need wasm-bi
 
 apt_missing=()
 if [ "$MODE" = "test" ]; then
-  cargo nextest --version >/dev/null 2>&1 || need cargo-nextest 6
+  cargo nextest --version >/dev/null 2>&1 || need cargo-nextest 4
   # Test tools from Debian: chromium for Playwright, PostgreSQL, a real SMTP server, and the
   # feed parser that reads our RSS and Atom in the Rust tests.
   [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
@@ -75,6 +77,42 @@ progress() {
   say "[$step/${#steps[@]}, $(((SECONDS - begun) / 60)) of ~${total} min so far] $*"
 }
 
+# Downloads (Debian packages, npm) wait on the network more than on the CPU: they run beside
+# the builds, logged to target/bootstrap-downloads.log, and are waited for at the end.
+downloads() {
+  for s in "$@"; do
+    case "$s" in
+      wasm-opt)
+        # npm's binaryen (Debian's binaryen is too old).
+        echo "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into .tools/"
+        npm install --prefix .tools --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+        ;;
+      debian-packages)
+        echo "installing from Debian: ${apt_missing[*]}"
+        SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}"
+        ;;
+      playwright)
+        # Playwright and friends (the browser itself is Debian's chromium, never downloaded).
+        echo "installing end-to-end test packages (npm ci in end2end/)"
+        (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+        ;;
+    esac
+  done
+}
+fetched=()
+for s in "${steps[@]}"; do
+  case "$s" in wasm-opt|debian-packages|playwright) fetched+=("$s") ;; esac
+done
+downloads_pid=""
+if [ "${#fetched[@]}" -gt 0 ]; then
+  mkdir -p target
+  say "downloading beside the builds: ${fetched[*]} (log: target/bootstrap-downloads.log)"
+  downloads "${fetched[@]}" >target/bootstrap-downloads.log 2>&1 &
+  downloads_pid=$!
+fi
+
 for s in "${steps[@]}"; do
   case "$s" in
     wasm-target)
@@ -91,26 +129,24 @@ for s in "${steps[@]}"; do
       progress "building wasm-bindgen-cli $WBG_VERSION (~2 min)"
       tool_install wasm-bindgen-cli --version "=$WBG_VERSION"
       ;;
-    wasm-opt)
-      # npm's binaryen (Debian's binaryen is too old).
-      progress "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into .tools/"
-      npm install --prefix .tools --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
-      ;;
     cargo-nextest)
-      progress "building cargo-nextest $NEXTEST_VERSION (~6 min)"
-      tool_install cargo-nextest --version "$NEXTEST_VERSION" --locked
+      # Without self-update (an HTTP and TLS stack): the build nextest recommends to
+      # distributors, with less to compile.
+      progress "building cargo-nextest $NEXTEST_VERSION (~4 min)"
+      tool_install cargo-nextest --version "$NEXTEST_VERSION" --locked \
+        --no-default-features --features default-no-update
       ;;
-    debian-packages)
-      progress "installing from Debian: ${apt_missing[*]}"
-      SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-      $SUDO apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}"
-      ;;
-    playwright)
-      # Playwright and friends (the browser itself is Debian's chromium, never downloaded).
-      progress "installing end-to-end test packages (npm ci in end2end/)"
-      (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    *)
+      progress "$s (downloading beside the builds)"
       ;;
   esac
 done
+if [ -n "$downloads_pid" ]; then
+  if ! wait "$downloads_pid"; then
+    cat target/bootstrap-downloads.log
+    say "a download step failed (above)"
+    exit 1
+  fi
+  say "downloads finished: ${fetched[*]}"
+fi
 say "done in $(((SECONDS - begun) / 60)) min $(((SECONDS - begun) % 60)) s"

@@ -10,7 +10,7 @@
 # is what a developer waits for, less the browser's own reload (a few milliseconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/.tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 PORT="${PORT:-3300}"
 BASE="http://127.0.0.1:$PORT"
