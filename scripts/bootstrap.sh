@@ -6,10 +6,14 @@
 #   scripts/bootstrap.sh          # build tools: wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt
 #   scripts/bootstrap.sh test     # plus cargo-nextest, chromium, PostgreSQL, aiosmtpd,
 #                                 # feedparser, Playwright
+#   ... --head-start              # also start the project's release build (server and browser
+#                                 # bundle) beside the tool builds, at the lowest priority
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODE="${1:-build}"
+HEAD_START=""
+[ "${2:-}" = "--head-start" ] && HEAD_START=1
 CARGO_LEPTOS_VERSION="0.3.10"
 BINARYEN_VERSION="132.0.0"
 NEXTEST_VERSION="0.9.143"
@@ -72,6 +76,31 @@ done
 
 begun=$SECONDS
 step=0
+
+# The head start: while the tools compile, the project's own release build runs at nice 19, so
+# it only takes CPU time the tool builds leave idle (a tool build has long stretches on one core:
+# build scripts, the vendored OpenSSL, the last crate and its link). It runs exactly the two cargo
+# commands `cargo leptos build --release --split` runs, with the environment the Makefile passes
+# (LEPTOS_BUILD_ENV), so that build finds their output fresh and waits for them if they are not
+# done yet. Not waited for here; its log is target/head-start.log.
+head_start() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+  mkdir -p target
+  say "starting the project's release build beside the tools (log: target/head-start.log)"
+  (
+    nice -n 19 cargo build --package=newsroom --bin=newsroom --no-default-features \
+      --features=ssr --release
+    RUSTFLAGS="-Clink-args=--emit-relocs" nice -n 19 cargo build --package=newsroom --lib \
+      --target-dir="$PWD/target/front" --target=wasm32-unknown-unknown \
+      --no-default-features --features=hydrate --profile=wasm-release
+  ) >target/head-start.log 2>&1 </dev/null &
+}
+case " ${steps[*]} " in
+  *" cargo-leptos "* | *" wasm-bindgen "* | *" cargo-nextest "*)
+    [ -n "$HEAD_START" ] && [ -n "${LEPTOS_OUTPUT_NAME:-}" ] && head_start
+    ;;
+esac
 progress() {
   step=$((step + 1))
   say "[$step/${#steps[@]}, $(((SECONDS - begun) / 60)) of ~${total} min so far] $*"

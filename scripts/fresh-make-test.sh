@@ -27,9 +27,14 @@ export PATH="$FRESH/cargo/bin:$FRESH/rust:$FRESH/local:/usr/bin:/bin"
 git clone -q "$REPO" "$FRESH/newsroom"
 cd "$FRESH/newsroom"
 git checkout -q "$REV"
+# CPU use every 20 s (idle time shows what could still run side by side).
+vmstat -t 20 >"$OUT/vmstat.log" &
+trap 'kill $! 2>/dev/null || true' EXIT
+# Each line of the log starts with the seconds since that `make test` began.
+stamp() { local t0=$SECONDS l; while IFS= read -r l; do printf '%5d %s\n' $((SECONDS - t0)) "$l"; done; }
 run() {
   local name="$1" t0=$SECONDS
-  if make test >"$OUT/$name.log" 2>&1; then
+  if make test 2>&1 | stamp >"$OUT/$name.log"; then
     echo "$name: passed in $(((SECONDS - t0) / 60)) min $(((SECONDS - t0) % 60)) s"
   else
     echo "$name: FAILED after $(((SECONDS - t0) / 60)) min $(((SECONDS - t0) % 60)) s (see $OUT/$name.log)"
