@@ -5,6 +5,7 @@
 # the file back (and waits for that rebuild too, untimed). Prints one line per case.
 #
 #   scripts/watch-timing.sh            # uses a temporary database on 127.0.0.1:3300
+#   ROUNDS=1 scripts/watch-timing.sh   # each case once instead of twice
 #
 # The live-reload websocket reloads open browser tabs when the rebuild is served, so "served"
 # is what a developer waits for, less the browser's own reload (a few milliseconds).
@@ -45,6 +46,10 @@ until curl -fs "$BASE/healthz" >/dev/null 2>&1; do
   sleep 1
 done
 echo "first dev build and start: $((SECONDS - started)) s"
+# cargo-leptos sets up its file watcher only after the server is up; an edit before that is
+# never seen. Wait until it says so.
+until grep -q "Creating.*ignore list" "$LOG"; do sleep 0.5; done
+sleep 3
 
 # Seconds (to 0.1 s) until `path` on the server contains `marker`.
 wait_for() {
@@ -59,12 +64,13 @@ wait_gone() {
   while curl -fs "$BASE$path" 2>/dev/null | grep -q -- "$marker"; do sleep 0.2; done
 }
 
-css_path() { curl -fs "$BASE/" | grep -o 'href="/pkg/[^"]*\.css"' | head -1 | cut -d'"' -f2; }
+# In watch mode cargo-leptos rewrites the unhashed stylesheet and tells open pages over the
+# live-reload socket to swap their stylesheet for it (no page reload): that file is what to poll.
+css_path() { echo "/pkg/newsroom.css"; }
 
-for round in 1 2; do
+for round in $(seq 1 "${ROUNDS:-2}"); do
   m="probe-css-$round-$RANDOM"
   printf '\n.%s { color: red; }\n' "$m" >>"$CSS"
-  # The stylesheet's name may change with its hash: look it up on each poll.
   t0=$(date +%s.%N)
   until p="$(css_path)" && [ -n "$p" ] && curl -fs "$BASE$p" | grep -q -- "$m"; do sleep 0.1; done
   t1=$(date +%s.%N)
