@@ -77,9 +77,10 @@ done
 begun=$SECONDS
 step=0
 
-# The head start: while the tools compile, the project's own release build runs at nice 19, so
-# it only takes CPU time the tool builds leave idle (a tool build has long stretches on one core:
-# build scripts, the vendored OpenSSL, the last crate and its link). It runs exactly the two cargo
+# The head start: while the tools compile, the project's own release build runs at nice 19 and
+# fills the stretches a tool build leaves one core idle (build scripts, the vendored OpenSSL, the
+# last crate and its link); it also takes a share of the busy ones, so the tools finish later, but
+# `make test` as a whole finishes sooner (BENCHMARKS.md, "First run"). It runs exactly the two cargo
 # commands `cargo leptos build --release --split` runs, with the environment the Makefile passes
 # (LEPTOS_BUILD_ENV), so that build finds their output fresh and waits for them if they are not
 # done yet. Not waited for here; its log is target/head-start.log.
