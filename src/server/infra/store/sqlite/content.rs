@@ -43,7 +43,7 @@ pub(super) fn image_from_parts(
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(super) struct AuthorRow {
     pub id: i64,
     pub slug: String,
