@@ -101,6 +101,32 @@ impl TestApp {
         TestApp { dir, svc, router }
     }
 
+    /// A second app node on this one's database, as behind a load balancer: its own services,
+    /// memory and sequencer (which follows the live log written by both).
+    pub async fn second_node(&self) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = self.svc.config.storage.database_url.clone();
+        let config = test_config(dir.path(), &[("DATABASE_URL", url.as_str())]);
+        let store = store::open(&config.storage.database_url)
+            .await
+            .expect("open store");
+        let svc = Arc::new(
+            Services::build(config, store, self.svc.clock.clone())
+                .await
+                .expect("services"),
+        );
+        let options = LeptosOptions::builder()
+            .output_name("newsroom")
+            .site_root(dir.path().join("site").display().to_string())
+            .build();
+        let router = http::router(
+            http::app_state(svc.clone(), options),
+            &crate::site::FRONTEND,
+        );
+        crate::server::live::spawn_sequencer(svc.clone());
+        TestApp { dir, svc, router }
+    }
+
     /// A newsroom with the first `n` demo articles (small pictures, for speed).
     pub async fn seeded(n: usize) -> Self {
         let app = Self::new().await;
@@ -297,7 +323,7 @@ impl TestApp {
 
     /// The path of the first seeded article.
     pub async fn first_article_path(&self) -> String {
-        let (cards, _) = self
+        let cards = self
             .svc
             .store
             .published(store::Listing::Latest, 1, 0)

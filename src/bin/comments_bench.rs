@@ -103,7 +103,7 @@ async fn setup(comments: usize) -> Result<(Arc<Services>, String, i64), String> 
     seed::seed_with(&svc, &opts)
         .await
         .map_err(|e| e.to_string())?;
-    let (cards, _) = svc
+    let cards = svc
         .store
         .published(Listing::Latest, 1, 0)
         .await

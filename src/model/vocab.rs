@@ -315,14 +315,18 @@ vocabulary! {
 pub enum Channel {
     NewsFeed,
     Comments(i64),
+    /// Published stories changed (published, edited, withdrawn, deleted): what fronts, rails
+    /// and listings show. Never streamed to readers; every node drops its snapshots on it.
+    Site,
 }
 
 impl Channel {
-    /// The channel's name in the live log (`feed`, `comments:<article id>`).
+    /// The channel's name in the live log (`feed`, `comments:<article id>`, `site`).
     pub fn name(self) -> String {
         match self {
             Channel::NewsFeed => "feed".to_owned(),
             Channel::Comments(id) => format!("comments:{id}"),
+            Channel::Site => "site".to_owned(),
         }
     }
 }
@@ -342,6 +346,7 @@ impl std::str::FromStr for Channel {
         };
         match s.split_once(':') {
             None if s == "feed" => Ok(Channel::NewsFeed),
+            None if s == "site" => Ok(Channel::Site),
             Some(("comments", id)) => id.parse().map(Channel::Comments).map_err(|_| unknown()),
             _ => Err(unknown()),
         }

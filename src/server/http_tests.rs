@@ -13,7 +13,7 @@ async fn front_page_lists_article_links_without_javascript() {
     let res = app.get("/").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.header("content-type").unwrap().starts_with("text/html"));
-    let (cards, _) = app
+    let cards = app
         .svc
         .store
         .published(crate::server::store::Listing::Latest, 6, 0)
@@ -276,7 +276,7 @@ async fn javascript_form_posts_get_json_with_a_status() {
 #[tokio::test]
 async fn most_popular_counts_reader_views_in_batches_and_ignores_bots() {
     let app = TestApp::seeded(6).await;
-    let (cards, _) = app
+    let cards = app
         .svc
         .store
         .published(crate::server::store::Listing::Latest, 6, 0)

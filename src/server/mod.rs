@@ -18,13 +18,17 @@ pub use domain::{
 };
 pub use infra::{
     cli, client_ip, config, cookies, crypto, email, flash, frontend, guard, http, jobs, limits,
-    live, mail, media, state, store, syndication, text,
+    live, mail, media, snapshot, state, store, syndication, text,
 };
 
 #[cfg(test)]
 mod editor_http_tests;
 #[cfg(test)]
+mod highlights_tests;
+#[cfg(test)]
 mod http_tests;
+#[cfg(test)]
+mod query_budget_tests;
 #[cfg(test)]
 mod security_tests;
 #[cfg(test)]

@@ -92,7 +92,7 @@ async fn app() -> TestApp {
 }
 
 async fn first_article_id(svc: &Services) -> i64 {
-    let (cards, _) = svc.store.published(Listing::Latest, 1, 0).await.unwrap();
+    let cards = svc.store.published(Listing::Latest, 1, 0).await.unwrap();
     cards[0].id
 }
 

@@ -35,29 +35,56 @@ impl From<StoreError> for AppError {
     }
 }
 
-/// The front page.
+/// Most-read stories the front page shows (its snapshot keeps one more, for the rails of an
+/// article that is itself among them).
+const MOST_POPULAR: usize = 5;
+
+/// The front page: the highlights snapshot, as it is.
 pub async fn front_page(svc: &Services) -> Result<FrontPage, AppError> {
+    let mut front = (*highlights(svc).await?).clone();
+    front.most_popular.truncate(MOST_POPULAR);
+    Ok(front)
+}
+
+/// What the front page shows and every page's rails draw from: read from the store only when
+/// the live event log reports a change (or the most-read ranking is due a refresh); see
+/// `infra/snapshot.rs`. Built with one statement per list.
+pub async fn highlights(svc: &Services) -> Result<std::sync::Arc<FrontPage>, AppError> {
+    svc.highlights
+        // Both counters only grow, so their sum changes whenever either does.
+        .get(
+            || svc.live.changes() + svc.popularity.generation(),
+            || build_highlights(svc),
+        )
+        .await
+}
+
+async fn build_highlights(svc: &Services) -> Result<FrontPage, AppError> {
     let store = &svc.store;
-    let (latest, _) = store.published(Listing::Latest, 13, 0).await?;
+    let latest = store.published(Listing::Latest, 13, 0).await?;
+    let most_popular = most_popular(svc, MOST_POPULAR + 1, &latest).await?;
     let mut latest = latest.into_iter();
     let lead = latest.next();
     let featured: Vec<ArticleCard> = latest.by_ref().take(4).collect();
     let latest: Vec<ArticleCard> = latest.collect();
+    let mut leads = store.section_leads(4).await?;
     let mut sections = Vec::new();
     for section in store.sections().await? {
-        let (cards, _) = store.published(Listing::Section(section.id), 4, 0).await?;
+        let cards: Vec<ArticleCard> = leads
+            .extract_if(.., |(id, _)| *id == section.id)
+            .map(|(_, card)| card)
+            .collect();
         if !cards.is_empty() {
             sections.push(SectionBlock { section, cards });
         }
     }
-    let (editors_picks, _) = store.published(Listing::EditorsPicks, 5, 0).await?;
     Ok(FrontPage {
         lead,
         featured,
         latest,
         sections,
-        editors_picks,
-        most_popular: most_popular(svc, 5).await?,
+        editors_picks: store.published(Listing::EditorsPicks, 5, 0).await?,
+        most_popular,
         feed: crate::server::news_feed::feed_page(
             svc,
             None,
@@ -68,48 +95,41 @@ pub async fn front_page(svc: &Services) -> Result<FrontPage, AppError> {
     })
 }
 
-/// The most-read published stories (falls back to the newest when nothing has been read yet).
-pub async fn most_popular(svc: &Services, n: u32) -> Result<Vec<ArticleCard>, AppError> {
-    let ids = svc.popularity.top(n as usize);
+/// The `n` most-read published stories, topped up from `newest` while too few have been read.
+async fn most_popular(
+    svc: &Services,
+    n: usize,
+    newest: &[ArticleCard],
+) -> Result<Vec<ArticleCard>, AppError> {
+    let ids = svc.popularity.top(n);
     let mut cards = svc.store.cards_by_ids(&ids).await?;
-    if cards.len() < n as usize {
-        let (fill, _) = svc.store.published(Listing::Latest, n * 2, 0).await?;
-        for c in fill {
-            if cards.len() >= n as usize {
-                break;
-            }
-            if !cards.iter().any(|x| x.id == c.id) {
-                cards.push(c);
-            }
+    for c in newest {
+        if cards.len() >= n {
+            break;
+        }
+        if !cards.iter().any(|x| x.id == c.id) {
+            cards.push(c.clone());
         }
     }
     Ok(cards)
 }
 
-/// Side rails for a page, without `exclude`.
+/// Side rails for a page, without `exclude`, from the highlights snapshot.
 pub async fn rails(svc: &Services, exclude: Option<i64>) -> Result<Rails, AppError> {
-    let keep = |cards: Vec<ArticleCard>, n: usize| -> Vec<ArticleCard> {
+    let h = highlights(svc).await?;
+    let keep = |cards: &mut dyn Iterator<Item = &ArticleCard>, n: usize| -> Vec<ArticleCard> {
         cards
-            .into_iter()
             .filter(|c| Some(c.id) != exclude)
             .take(n)
+            .cloned()
             .collect()
     };
-    let (more, _) = svc.store.published(Listing::Latest, 7, 0).await?;
-    let (picks, _) = svc.store.published(Listing::EditorsPicks, 5, 0).await?;
+    let newest = &mut h.lead.iter().chain(&h.featured).chain(&h.latest);
     Ok(Rails {
-        most_popular: keep(most_popular(svc, 6).await?, 5),
-        editors_picks: keep(picks, 4),
-        more_news: keep(more, 6),
-        feed: Some(
-            crate::server::news_feed::feed_page(
-                svc,
-                None,
-                false,
-                crate::server::news_feed::COLUMN_ITEMS,
-            )
-            .await?,
-        ),
+        most_popular: keep(&mut h.most_popular.iter(), MOST_POPULAR),
+        editors_picks: keep(&mut h.editors_picks.iter(), 4),
+        more_news: keep(newest, 6),
+        feed: Some(h.feed.clone()),
     })
 }
 
@@ -209,7 +229,7 @@ async fn listing(
     page: u32,
 ) -> Result<ListingPage, AppError> {
     let (limit, offset) = page_bounds(page)?;
-    let (items, total) = svc.store.published(listing, limit, offset).await?;
+    let (items, total) = svc.store.published_page(listing, limit, offset).await?;
     // Page 1 of an empty listing exists; page 7 of a 2-page listing does not.
     if items.is_empty() && page > 1 {
         return Err(AppError::NotFound);

@@ -5,7 +5,10 @@ use crate::server::store::{SharedStore, StoreResult};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use std::{
     collections::HashMap,
-    sync::{Mutex, RwLock},
+    sync::{
+        Mutex, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 /// How long a view counts towards "Most popular".
@@ -16,6 +19,9 @@ pub const WINDOW_HOURS: i64 = 24;
 pub struct Popularity {
     pending: Mutex<HashMap<i64, u64>>,
     top: RwLock<Vec<i64>>,
+    /// Bumped whenever the ranking changes, so what shows it (the highlights snapshot, cached
+    /// pages with the rail) knows to refresh.
+    generation: AtomicU64,
 }
 
 /// True for crawlers, link previewers, monitors and scripts, which must not count as readers.
@@ -66,6 +72,11 @@ impl Popularity {
         t.iter().take(n).copied().collect()
     }
 
+    /// How many times the ranking has changed.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// Views waiting to be written.
     pub fn pending_total(&self) -> u64 {
         self.pending
@@ -92,7 +103,11 @@ impl Popularity {
         }
         let since = hour - Duration::hours(WINDOW_HOURS - 1);
         let top = store.top_viewed(since, 20).await?;
-        *self.top.write().unwrap_or_else(|e| e.into_inner()) = top;
+        let mut current = self.top.write().unwrap_or_else(|e| e.into_inner());
+        if *current != top {
+            *current = top;
+            self.generation.fetch_add(1, Ordering::SeqCst);
+        }
         Ok(())
     }
 }

@@ -38,7 +38,7 @@ use std::{
     convert::Infallible,
     sync::{
         Arc, Mutex, OnceLock,
-        atomic::{AtomicI64, Ordering},
+        atomic::{AtomicI64, AtomicU64, Ordering},
     },
     time::Duration,
 };
@@ -71,6 +71,8 @@ pub struct LiveBus {
     shutdown: watch::Receiver<bool>,
     shutdown_tx: watch::Sender<bool>,
     connections: AtomicI64,
+    /// Counts changes to what pages show, local or from other nodes (see [`Self::changes`]).
+    changes: AtomicU64,
 }
 
 impl LiveBus {
@@ -87,6 +89,7 @@ impl LiveBus {
             shutdown,
             shutdown_tx,
             connections: AtomicI64::new(0),
+            changes: AtomicU64::new(0),
         }
     }
 
@@ -100,9 +103,20 @@ impl LiveBus {
         self.views.get().copied()
     }
 
-    /// Tells the sequencer that new events were logged.
+    /// Tells the sequencer that new events were logged. Called after a unit of work commits,
+    /// so it also marks what pages show as changed on this node at once, before the response
+    /// that follows the change (the sequencer marks it again for every node when it reads the
+    /// event).
     pub fn wake(&self) {
+        self.changes.fetch_add(1, Ordering::AcqRel);
         self.wake.notify_one();
+    }
+
+    /// A number that grows whenever something pages show may have changed: a unit of work on
+    /// this node committed events, or the sequencer read an event from the log (written here or
+    /// by another node). In-memory snapshots built at one value are stale at any other.
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::Acquire)
     }
 
     /// The id of the newest broadcast event.
@@ -129,6 +143,7 @@ impl LiveBus {
             r.push_back(event.clone());
         }
         self.last.store(event.id, Ordering::Release);
+        self.changes.fetch_add(1, Ordering::AcqRel);
         // No receivers is fine.
         let _ = self.tx.send(event);
     }
@@ -178,6 +193,11 @@ pub async fn render_event(svc: &Services, rec: &LiveEventRecord) -> Arc<LiveEven
     let (kind, data) = match rec.channel {
         Channel::NewsFeed => crate::server::news_feed::live_payload(svc, rec).await,
         Channel::Comments(_) => crate::server::comments::live_payload(svc, rec).await,
+        // No page subscribes to it: the event itself is the news (snapshots are stale).
+        Channel::Site => (
+            rec.kind,
+            serde_json::json!({ "item": rec.target_id }).to_string(),
+        ),
     };
     Arc::new(LiveEvent {
         id: rec.id,

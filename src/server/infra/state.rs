@@ -1,13 +1,14 @@
 //! The services a request can use, built once at start-up and shared.
 
 use crate::{
-    model::{MenuLink, NewsletterInfo, Promo, SectionRef, SiteInfo},
+    model::{FrontPage, MenuLink, NewsletterInfo, Promo, SectionRef, SiteInfo},
     server::{
         config::Config,
         live::LiveBus,
         mail::Mailer,
         media::MediaStore,
         popularity::Popularity,
+        snapshot::Snapshot,
         store::{SectionInput, SharedStore, StoreResult},
     },
 };
@@ -90,6 +91,8 @@ pub struct Services {
     pub newsletter_wake: tokio::sync::Notify,
     /// In-memory caps: concurrent password hashes, live connections.
     pub limits: crate::server::limits::Limits,
+    /// What the front page and every page's rails show (see `snapshot.rs`).
+    pub highlights: Snapshot<FrontPage>,
 }
 
 impl Services {
@@ -132,6 +135,8 @@ impl Services {
             live: LiveBus::new(store_last_event),
             mailer,
             newsletter_wake: tokio::sync::Notify::new(),
+            // The most-read ranking moves without events: refreshed at least this often.
+            highlights: Snapshot::new(std::time::Duration::from_secs(30)),
         })
     }
 }

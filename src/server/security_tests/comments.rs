@@ -21,7 +21,7 @@ async fn app() -> TestApp {
 }
 
 async fn article_id(svc: &Services) -> i64 {
-    svc.store.published(Listing::Latest, 1, 0).await.unwrap().0[0].id
+    svc.store.published(Listing::Latest, 1, 0).await.unwrap()[0].id
 }
 
 /// Status as text, whether the store gives a string or an enum.

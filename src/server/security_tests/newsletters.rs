@@ -123,7 +123,7 @@ async fn unsubscribing_while_an_issue_sends_stops_it() {
     let leaves_mail = outbox(&app).pop().unwrap();
     let leave = token_in(&leaves_mail, "/newsletters/unsubscribe?token=");
     let editor = app.staff(Role::Editor).await;
-    let (cards, _) = svc.store.published(Listing::Latest, 1, 0).await.unwrap();
+    let cards = svc.store.published(Listing::Latest, 1, 0).await.unwrap();
     let issue = save_issue(
         svc,
         &editor,

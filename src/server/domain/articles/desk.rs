@@ -4,7 +4,7 @@ use super::{EDITOR_PER_PAGE, MAX_BODY, load, may_edit};
 use crate::{
     model::{
         AppError, ArticleEditorPage, ArticleFilter, ArticleListPage, AuditAction, AuditTarget,
-        Autosave, Role, Viewer,
+        Autosave, Channel, LiveKind, Role, Viewer,
     },
     server::{audit, state::Services},
 };
@@ -116,6 +116,9 @@ pub async fn delete_article(svc: &Services, viewer: &Viewer, id: i64) -> Result<
         a.title.clone(),
     )
     .await?;
+    tx.log_live_event(Channel::Site, LiveKind::Delete, id, svc.clock.now())
+        .await?;
     tx.commit().await?;
+    svc.live.wake();
     Ok(a.title)
 }

@@ -6,7 +6,10 @@ use super::{
     Saved, err, forbid_contributor, load, may_edit, parse_local_time, parse_tags, too_long,
 };
 use crate::{
-    model::{AppError, Article, ArticleStatus, AuditAction, AuditTarget, Role, Viewer, text},
+    model::{
+        AppError, Article, ArticleStatus, AuditAction, AuditTarget, Channel, LiveKind, Role,
+        Viewer, text,
+    },
     server::{
         audit,
         config::is_slug,
@@ -401,7 +404,18 @@ async fn persist(
         )
         .await?;
     }
+    // What readers see changes when the story is or was public: every node's snapshots go
+    // (the event is written last in the unit, as the live log's ordering rule asks).
+    let public = |s: ArticleStatus| s == ArticleStatus::Published;
+    let seen_by_readers = public(t.status) || existing.is_some_and(|a| public(a.status));
+    if seen_by_readers {
+        tx.log_live_event(Channel::Site, LiveKind::Upsert, id, now)
+            .await?;
+    }
     tx.commit().await?;
+    if seen_by_readers {
+        svc.live.wake();
+    }
     let message = match (form.intent, t.status) {
         (Intent::Publish, _) => "Published. Readers can see it now.".to_owned(),
         (Intent::Schedule, _) => format!(

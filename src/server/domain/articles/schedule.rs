@@ -2,7 +2,7 @@
 //! one unit of work (so a crash publishes all of a round or none of it).
 
 use crate::{
-    model::{AppError, AuditAction, AuditTarget},
+    model::{AppError, AuditAction, AuditTarget, Channel, LiveKind},
     server::{audit, state::Services},
 };
 
@@ -29,6 +29,13 @@ pub async fn publish_due(svc: &Services) -> Result<Vec<i64>, AppError> {
         )
         .await?;
     }
+    for id in &ids {
+        tx.log_live_event(Channel::Site, LiveKind::Upsert, *id, svc.clock.now())
+            .await?;
+    }
     tx.commit().await?;
+    if !ids.is_empty() {
+        svc.live.wake();
+    }
     Ok(ids)
 }

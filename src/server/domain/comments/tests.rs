@@ -21,7 +21,7 @@ async fn app() -> TestApp {
 }
 
 async fn first_article(svc: &Services) -> Article {
-    let (cards, _) = svc.store.published(Listing::Latest, 1, 0).await.unwrap();
+    let cards = svc.store.published(Listing::Latest, 1, 0).await.unwrap();
     svc.store.article_by_id(cards[0].id).await.unwrap().unwrap()
 }
 
@@ -432,7 +432,7 @@ async fn threads_nest_to_the_depth_limit_and_count_replies() {
     );
 
     // A reply to a comment on another article is refused.
-    let other = svc.store.published(Listing::Latest, 2, 0).await.unwrap().0[1].id;
+    let other = svc.store.published(Listing::Latest, 2, 0).await.unwrap()[1].id;
     assert!(
         post(svc, &r, other, Some(root), "Wrong thread.", "", IP)
             .await
@@ -508,7 +508,7 @@ async fn sorting_and_pagination() {
     // Unknown sorts never reach the domain: parsing refuses them.
     assert!("'; DROP".parse::<CommentSort>().is_err());
     // Article cards count approved comments.
-    let (cards, _) = svc.store.published(Listing::Latest, 5, 0).await.unwrap();
+    let cards = svc.store.published(Listing::Latest, 5, 0).await.unwrap();
     let card = cards.iter().find(|c| c.id == a.id).unwrap();
     assert_eq!(card.comment_count, PER_PAGE as i64 + 5 + 2);
 }
@@ -853,7 +853,7 @@ async fn long_threads_show_their_first_replies_and_open_on_their_own() {
             .is_none()
     );
     assert!(thread(svc, &a, None, 999_999, 1).await.unwrap().is_none());
-    let (cards, _) = svc.store.published(Listing::Latest, 5, 0).await.unwrap();
+    let cards = svc.store.published(Listing::Latest, 5, 0).await.unwrap();
     let other = svc
         .store
         .article_by_id(cards.iter().find(|c| c.id != a.id).unwrap().id)

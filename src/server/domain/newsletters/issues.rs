@@ -86,7 +86,7 @@ pub async fn issue_page(
     id: Option<i64>,
 ) -> Result<IssuePage, AppError> {
     viewer.require(Role::Editor)?;
-    let (candidates, _) = svc.store.published(Listing::Latest, 30, 0).await?;
+    let candidates = svc.store.published(Listing::Latest, 30, 0).await?;
     let record = match id {
         Some(id) => Some(svc.store.issue(id).await?.ok_or(AppError::NotFound)?),
         None => None,

@@ -236,7 +236,7 @@ async fn an_issue_reaches_every_confirmed_subscriber_exactly_once_despite_tempor
         .await
         .unwrap();
     let editor = app.staff(Role::Editor).await;
-    let (cards, _) = svc.store.published(Listing::Latest, 2, 0).await.unwrap();
+    let cards = svc.store.published(Listing::Latest, 2, 0).await.unwrap();
     let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
     let issue = save_issue(
         svc,

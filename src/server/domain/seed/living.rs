@@ -230,7 +230,7 @@ async fn seed_newsletter_archive(svc: &Services, now: DateTime<Utc>) -> Result<u
         .unwrap_or(now - Duration::days(1));
     let written_at = sent_at - Duration::minutes(50);
     // The five newest stories published before the issue was written.
-    let (cards, _) = svc.store.published(Listing::Latest, 40, 0).await?;
+    let cards = svc.store.published(Listing::Latest, 40, 0).await?;
     let cards: Vec<_> = cards
         .into_iter()
         .filter(|c| c.published_at.is_some_and(|p| p < written_at))

@@ -82,13 +82,23 @@ pub trait ArticleStore: Send + Sync + 'static {
 /// What readers browse: listings, search, sitemaps and syndication feeds of published work.
 #[async_trait]
 pub trait ListingStore: Send + Sync + 'static {
-    /// A page of published articles, newest first, and the total count.
+    /// Published articles, newest first (one statement).
     async fn published(
         &self,
         listing: Listing,
         limit: u32,
         offset: u32,
+    ) -> StoreResult<Vec<ArticleCard>>;
+    /// A page of a listing and the listing's total count, for paging.
+    async fn published_page(
+        &self,
+        listing: Listing,
+        limit: u32,
+        offset: u32,
     ) -> StoreResult<(Vec<ArticleCard>, u64)>;
+    /// The newest `per_section` published cards of every section, newest first within each,
+    /// in one statement: (section id, card).
+    async fn section_leads(&self, per_section: u32) -> StoreResult<Vec<(i64, ArticleCard)>>;
     /// Published cards by id, in the order given (unknown or unpublished ids are skipped).
     async fn cards_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<ArticleCard>>;
     /// Ranked full-text search over published articles.

@@ -114,10 +114,13 @@ async fn articles_round_trip_with_tags_and_authors() {
     assert_eq!(a.authors[0].name, "Jo");
     assert_eq!(a.version, 1);
     assert_eq!(a.published_at, Some(t0()));
-    let (cards, total) = store.published(Listing::Tag(tag), 10, 0).await.unwrap();
+    let (cards, total) = store
+        .published_page(Listing::Tag(tag), 10, 0)
+        .await
+        .unwrap();
     assert_eq!(total, 1);
     assert_eq!(cards[0].authors[0].slug, "jo");
-    let (cards, _) = store
+    let cards = store
         .published(Listing::Author(author), 10, 0)
         .await
         .unwrap();
@@ -195,13 +198,13 @@ async fn listings_show_only_published_newest_first() {
         w.published_at = Some(t0() + Duration::hours(i as i64));
         store.create_article(&w, t0()).await.unwrap();
     }
-    let (cards, total) = store.published(Listing::Latest, 10, 0).await.unwrap();
+    let (cards, total) = store.published_page(Listing::Latest, 10, 0).await.unwrap();
     assert_eq!(total, 2);
     assert_eq!(
         cards.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(),
         ["a-2", "a-0"]
     );
-    let (page2, _) = store.published(Listing::Latest, 1, 1).await.unwrap();
+    let page2 = store.published(Listing::Latest, 1, 1).await.unwrap();
     assert_eq!(page2[0].slug, "a-0");
 }
 

@@ -2,7 +2,8 @@
 
 use super::{
     SqliteStore,
-    content::{AuthorRow, author_columns, image_from_parts},
+    content::{AuthorRow, image_from_parts},
+    from_json,
 };
 use crate::{
     model::{
@@ -14,7 +15,6 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CardRow {
@@ -35,6 +35,7 @@ pub(super) struct CardRow {
     image_height: Option<i64>,
     image_widths: Option<String>,
     comment_count: i64,
+    authors_json: String,
 }
 
 /// The joined image columns of a row: id, key, width, height, widths.
@@ -58,9 +59,11 @@ fn hero(image: ImageColumns, alt: String, caption: String, credit: String) -> Op
     }
 }
 
-impl From<CardRow> for ArticleCard {
-    fn from(r: CardRow) -> Self {
-        ArticleCard {
+impl TryFrom<CardRow> for ArticleCard {
+    type Error = StoreError;
+    fn try_from(r: CardRow) -> StoreResult<Self> {
+        let authors: Vec<(String, String)> = from_json("authors_json", &r.authors_json)?;
+        Ok(ArticleCard {
             id: r.id,
             slug: r.slug,
             title: r.title,
@@ -82,11 +85,19 @@ impl From<CardRow> for ArticleCard {
                 r.hero_credit,
             ),
             published_at: r.published_at,
-            authors: Vec::new(),
+            authors: authors
+                .into_iter()
+                .map(|(slug, name)| AuthorRef { slug, name })
+                .collect(),
             read_minutes: read_minutes(r.word_count as u32),
             comment_count: r.comment_count,
-        }
+        })
     }
+}
+
+/// Cards from their rows.
+pub(super) fn cards(rows: Vec<CardRow>) -> StoreResult<Vec<ArticleCard>> {
+    rows.into_iter().map(ArticleCard::try_from).collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -115,66 +126,38 @@ pub(super) struct ArticleRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    tags_json: String,
+    authors_json: String,
 }
 
-const ARTICLE_SELECT: &str = concat!(
+pub(super) const ARTICLE_SELECT: &str = concat!(
     "SELECT a.id, a.slug, a.title, a.dek, a.body_md, a.body_html, a.word_count, \
      s.slug AS section_slug, s.title AS section_title, a.hero_alt, a.hero_caption, a.hero_credit, \
      i.id AS image_id, i.key AS image_key, i.width AS image_width, i.height AS image_height, \
      i.widths AS image_widths, a.status, a.editors_pick, a.published_at, a.revised_at, \
-     a.created_at, a.updated_at, a.version",
+     a.created_at, a.updated_at, a.version, \
+     (SELECT json_group_array(json_array(t.slug, t.name) ORDER BY at.position) \
+        FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) \
+        AS tags_json, \
+     (SELECT json_group_array(json_object('id', au.id, 'slug', au.slug, 'name', au.name, \
+        'role_title', au.role_title, 'bio', au.bio, 'photo_id', p.id, 'photo_key', p.key, \
+        'photo_width', p.width, 'photo_height', p.height, 'photo_widths', p.widths) \
+        ORDER BY aa.position) \
+        FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+        LEFT JOIN images p ON p.id = au.photo_id WHERE aa.article_id = a.id) AS authors_json",
     card_from!()
 );
 
-impl SqliteStore {
-    pub(super) async fn fill_authors(&self, cards: &mut [ArticleCard]) -> StoreResult<()> {
-        if cards.is_empty() {
-            return Ok(());
-        }
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT aa.article_id, au.slug, au.name FROM article_authors aa \
-             JOIN authors au ON au.id = aa.author_id WHERE aa.article_id IN (",
-        );
-        let mut sep = qb.separated(", ");
-        for c in cards.iter() {
-            sep.push_bind(c.id);
-        }
-        qb.push(") ORDER BY aa.article_id, aa.position");
-        let rows: Vec<(i64, String, String)> = qb
-            .build_query_as()
-            .fetch_all(&mut *self.conn().await?)
-            .await?;
-        let mut by_article: HashMap<i64, Vec<AuthorRef>> = HashMap::new();
-        for (id, slug, name) in rows {
-            by_article
-                .entry(id)
-                .or_default()
-                .push(AuthorRef { slug, name });
-        }
-        for c in cards.iter_mut() {
-            c.authors = by_article.remove(&c.id).unwrap_or_default();
-        }
-        Ok(())
-    }
-
-    pub(super) async fn load_article(&self, row: ArticleRow) -> StoreResult<Article> {
-        let tags: Vec<TagRef> = sqlx::query_as(
-            "SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
-             WHERE at.article_id = $1 ORDER BY at.position",
-        )
-        .bind(row.id)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
-        let authors: Vec<AuthorRow> = sqlx::query_as(concat!(
-            "SELECT ",
-            author_columns!(),
-            " FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-              LEFT JOIN images p ON p.id = au.photo_id \
-              WHERE aa.article_id = $1 ORDER BY aa.position"
-        ))
-        .bind(row.id)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
+impl TryFrom<ArticleRow> for Article {
+    type Error = StoreError;
+    /// An article with its tags and bylines, all from the one row.
+    fn try_from(row: ArticleRow) -> StoreResult<Self> {
+        let tags: Vec<(String, String)> = from_json("tags_json", &row.tags_json)?;
+        let tags: Vec<TagRef> = tags
+            .into_iter()
+            .map(|(slug, name)| TagRef { slug, name })
+            .collect();
+        let authors: Vec<AuthorRow> = from_json("authors_json", &row.authors_json)?;
         Ok(Article {
             id: row.id,
             slug: row.slug,
@@ -210,7 +193,9 @@ impl SqliteStore {
             version: row.version,
         })
     }
+}
 
+impl SqliteStore {
     async fn write_relations(
         conn: &mut SqliteConnection,
         id: i64,
@@ -398,7 +383,7 @@ impl ArticleStore for SqliteStore {
         .fetch_optional(&mut *self.conn().await?)
         .await?;
         match row {
-            Some(r) => Ok(Some(self.load_article(r).await?)),
+            Some(r) => Ok(Some(Article::try_from(r)?)),
             None => Ok(None),
         }
     }
@@ -411,7 +396,7 @@ impl ArticleStore for SqliteStore {
         .fetch_optional(&mut *self.conn().await?)
         .await?;
         match row {
-            Some(r) => Ok(Some(self.load_article(r).await?)),
+            Some(r) => Ok(Some(Article::try_from(r)?)),
             None => Ok(None),
         }
     }

@@ -43,7 +43,7 @@ pub(super) fn image_from_parts(
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(super) struct AuthorRow {
     pub id: i64,
     pub slug: String,
@@ -87,7 +87,6 @@ macro_rules! author_columns {
          p.width AS photo_width, p.height AS photo_height, p.widths AS photo_widths"
     };
 }
-pub(super) use author_columns;
 
 #[derive(sqlx::FromRow)]
 struct PageRow {

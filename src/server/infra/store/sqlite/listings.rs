@@ -2,11 +2,11 @@
 
 use super::{
     SqliteStore,
-    articles::{CardRow, push_listing_filter},
+    articles::{ARTICLE_SELECT, ArticleRow, CardRow, cards, push_listing_filter},
 };
 use crate::{
     model::{Article, ArticleCard},
-    server::store::{ArticleStore, Listing, ListingStore, SearchHit, StoreResult},
+    server::store::{Listing, ListingStore, SearchHit, StoreResult},
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -42,7 +42,7 @@ impl ListingStore for SqliteStore {
         listing: Listing,
         limit: u32,
         offset: u32,
-    ) -> StoreResult<(Vec<ArticleCard>, u64)> {
+    ) -> StoreResult<Vec<ArticleCard>> {
         let mut qb: QueryBuilder<Sqlite> =
             QueryBuilder::new(concat!("SELECT ", card_columns!(), card_from!()));
         push_listing_filter(&mut qb, listing);
@@ -54,9 +54,16 @@ impl ListingStore for SqliteStore {
             .build_query_as()
             .fetch_all(&mut *self.conn().await?)
             .await?;
-        let mut cards: Vec<ArticleCard> = rows.into_iter().map(ArticleCard::from).collect();
-        self.fill_authors(&mut cards).await?;
+        cards(rows)
+    }
 
+    async fn published_page(
+        &self,
+        listing: Listing,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<ArticleCard>, u64)> {
+        let cards = self.published(listing, limit, offset).await?;
         let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
         push_listing_filter(&mut count, listing);
         let total: i64 = count
@@ -64,6 +71,32 @@ impl ListingStore for SqliteStore {
             .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok((cards, total as u64))
+    }
+
+    async fn section_leads(&self, per_section: u32) -> StoreResult<Vec<(i64, ArticleCard)>> {
+        #[derive(sqlx::FromRow)]
+        struct LeadRow {
+            section_id: i64,
+            #[sqlx(flatten)]
+            card: CardRow,
+        }
+        let rows: Vec<LeadRow> = sqlx::query_as(concat!(
+            "SELECT ranked.section_id, ",
+            card_columns!(),
+            " FROM (SELECT id, section_id, ROW_NUMBER() OVER (PARTITION BY section_id \
+                 ORDER BY published_at DESC, id DESC) AS n \
+               FROM articles WHERE status = 'published') ranked \
+             JOIN articles a ON a.id = ranked.id JOIN sections s ON s.id = a.section_id \
+             LEFT JOIN images i ON i.id = a.hero_image_id \
+             WHERE ranked.n <= $1 \
+             ORDER BY ranked.section_id, a.published_at DESC, a.id DESC"
+        ))
+        .bind(per_section as i64)
+        .fetch_all(&mut *self.conn().await?)
+        .await?;
+        rows.into_iter()
+            .map(|r| Ok((r.section_id, ArticleCard::try_from(r.card)?)))
+            .collect()
     }
 
     async fn cards_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<ArticleCard>> {
@@ -85,13 +118,9 @@ impl ListingStore for SqliteStore {
             .build_query_as()
             .fetch_all(&mut *self.conn().await?)
             .await?;
-        let mut by_id: HashMap<i64, ArticleCard> = rows
-            .into_iter()
-            .map(|r| (r.id, ArticleCard::from(r)))
-            .collect();
-        let mut cards: Vec<ArticleCard> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-        self.fill_authors(&mut cards).await?;
-        Ok(cards)
+        let mut by_id: HashMap<i64, ArticleCard> =
+            cards(rows)?.into_iter().map(|c| (c.id, c)).collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
     async fn search(
@@ -133,19 +162,16 @@ impl ListingStore for SqliteStore {
         .bind(&fts)
         .fetch_one(&mut *self.conn().await?)
         .await?;
-        let mut hits: Vec<SearchHit> = rows
+        let hits = rows
             .into_iter()
-            .map(|r| SearchHit {
-                card: r.card.into(),
-                title_html: marked_html(&r.title_hl),
-                snippet_html: marked_html(&r.snippet),
+            .map(|r| {
+                Ok(SearchHit {
+                    card: r.card.try_into()?,
+                    title_html: marked_html(&r.title_hl),
+                    snippet_html: marked_html(&r.snippet),
+                })
             })
-            .collect();
-        let mut cards: Vec<ArticleCard> = hits.iter().map(|h| h.card.clone()).collect();
-        self.fill_authors(&mut cards).await?;
-        for (h, c) in hits.iter_mut().zip(cards) {
-            h.card = c;
-        }
+            .collect::<StoreResult<Vec<SearchHit>>>()?;
         Ok((hits, total as u64))
     }
 
@@ -188,20 +214,19 @@ impl ListingStore for SqliteStore {
         .bind(limit as i64)
         .fetch_all(&mut *self.conn().await?)
         .await?;
-        let mut cards: Vec<ArticleCard> = rows.into_iter().map(ArticleCard::from).collect();
-        self.fill_authors(&mut cards).await?;
-        Ok(cards)
+        cards(rows)
     }
 
     async fn feed_articles(&self, listing: Listing, limit: u32) -> StoreResult<Vec<Article>> {
-        let (cards, _) = self.published(listing, limit, 0).await?;
-        let mut out = Vec::with_capacity(cards.len());
-        for c in cards {
-            if let Some(a) = self.article_by_id(c.id).await? {
-                out.push(a);
-            }
-        }
-        Ok(out)
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(ARTICLE_SELECT);
+        push_listing_filter(&mut qb, listing);
+        qb.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(limit as i64);
+        let rows: Vec<ArticleRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        rows.into_iter().map(Article::try_from).collect()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The News Feed and the live event log on SQLite.
 
-use super::SqliteStore;
+use super::{SqliteStore, from_json};
 use crate::{
     model::{ArticleStatus, Channel, FeedItem, LinkedArticle, LiveKind, SectionRef, TagRef},
     server::store::{
@@ -10,7 +10,6 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
@@ -32,20 +31,27 @@ struct ItemRow {
     updated_at: DateTime<Utc>,
     edited: bool,
     deleted_at: Option<DateTime<Utc>>,
+    tags_json: String,
 }
 
 const ITEM_SELECT: &str = "SELECT f.id, f.headline, f.body_md, f.body_html,
         a.title AS article_title, a.slug AS article_slug, asec.slug AS article_section,
         a.status AS article_status, s.slug AS section_slug, s.title AS section_title,
         f.key_event, f.pinned, f.breaking, f.author_name, f.created_at, f.updated_at, f.edited,
-        f.deleted_at
+        f.deleted_at,
+        (SELECT json_group_array(json_array(t.slug, t.name) ORDER BY t.name)
+           FROM feed_item_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.item_id = f.id)
+           AS tags_json
     FROM feed_items f
     LEFT JOIN articles a ON a.id = f.article_id
     LEFT JOIN sections asec ON asec.id = a.section_id
     LEFT JOIN sections s ON s.id = f.section_id";
 
-impl From<ItemRow> for FeedItem {
-    fn from(r: ItemRow) -> Self {
+impl TryFrom<ItemRow> for FeedItem {
+    type Error = StoreError;
+    /// An item with its tags (by name), all from the one row.
+    fn try_from(r: ItemRow) -> StoreResult<Self> {
+        let tags: Vec<(String, String)> = from_json("tags_json", &r.tags_json)?;
         let article = match (
             r.article_title,
             r.article_slug,
@@ -67,14 +73,17 @@ impl From<ItemRow> for FeedItem {
             (Some(slug), Some(title)) => Some(SectionRef { slug, title }),
             _ => None,
         };
-        FeedItem {
+        Ok(FeedItem {
             id: r.id,
             headline: r.headline,
             body_md: r.body_md,
             body_html: r.body_html,
             article,
             section,
-            tags: Vec::new(),
+            tags: tags
+                .into_iter()
+                .map(|(slug, name)| TagRef { slug, name })
+                .collect(),
             key_event: r.key_event,
             pinned: r.pinned,
             breaking: r.breaking,
@@ -83,7 +92,7 @@ impl From<ItemRow> for FeedItem {
             updated_at: r.updated_at,
             edited: r.edited,
             deleted: r.deleted_at.is_some(),
-        }
+        })
     }
 }
 
@@ -107,33 +116,6 @@ fn event_record(
 }
 
 impl SqliteStore {
-    async fn item_tags(&self, items: &mut [FeedItem]) -> StoreResult<()> {
-        if items.is_empty() {
-            return Ok(());
-        }
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT ft.item_id, t.slug, t.name FROM feed_item_tags ft JOIN tags t ON t.id = ft.tag_id
-             WHERE ft.item_id IN (",
-        );
-        let mut sep = qb.separated(", ");
-        for i in items.iter() {
-            sep.push_bind(i.id);
-        }
-        qb.push(") ORDER BY t.name");
-        let rows: Vec<(i64, String, String)> = qb
-            .build_query_as()
-            .fetch_all(&mut *self.conn().await?)
-            .await?;
-        let mut by: HashMap<i64, Vec<TagRef>> = HashMap::new();
-        for (id, slug, name) in rows {
-            by.entry(id).or_default().push(TagRef { slug, name });
-        }
-        for i in items.iter_mut() {
-            i.tags = by.remove(&i.id).unwrap_or_default();
-        }
-        Ok(())
-    }
-
     async fn set_item_tags(conn: &mut SqliteConnection, id: i64, tags: &[i64]) -> StoreResult<()> {
         sqlx::query("DELETE FROM feed_item_tags WHERE item_id = $1")
             .bind(id)
@@ -262,9 +244,7 @@ impl NewsFeedStore for SqliteStore {
         .bind(id)
         .fetch_optional(&mut *self.conn().await?)
         .await?;
-        let mut items: Vec<FeedItem> = row.into_iter().map(FeedItem::from).collect();
-        self.item_tags(&mut items).await?;
-        Ok(items.pop())
+        row.map(FeedItem::try_from).transpose()
     }
 
     async fn feed_items(&self, q: FeedQuery) -> StoreResult<Vec<FeedItem>> {
@@ -287,9 +267,7 @@ impl NewsFeedStore for SqliteStore {
             .build_query_as()
             .fetch_all(&mut *self.conn().await?)
             .await?;
-        let mut items: Vec<FeedItem> = rows.into_iter().map(FeedItem::from).collect();
-        self.item_tags(&mut items).await?;
-        Ok(items)
+        rows.into_iter().map(FeedItem::try_from).collect()
     }
 }
 

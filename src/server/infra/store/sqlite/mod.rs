@@ -6,7 +6,8 @@
 //! commit. Writers therefore commit one at a time, in the order they took the lock, and the
 //! live log's ids (assigned inside the lock) become visible in increasing order.
 
-/// Columns of an article card; used with the joins in `CARD_FROM`.
+/// Columns of an article card; used with the joins in `CARD_FROM`. A card's bylines come in the
+/// same row, as a JSON array of `[slug, name]` in byline order: a list of cards is one statement.
 macro_rules! card_columns {
     () => {
         "a.id, a.slug, a.title, a.dek, a.published_at, a.word_count, \
@@ -15,7 +16,10 @@ macro_rules! card_columns {
          i.id AS image_id, i.key AS image_key, i.width AS image_width, i.height AS image_height, \
          i.widths AS image_widths, \
          (SELECT COUNT(*) FROM comments cm WHERE cm.article_id = a.id AND cm.status = 'approved') \
-             AS comment_count"
+             AS comment_count, \
+         (SELECT json_group_array(json_array(au.slug, au.name) ORDER BY aa.position) \
+            FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+            WHERE aa.article_id = a.id) AS authors_json"
     };
 }
 macro_rules! card_from {
@@ -104,6 +108,20 @@ impl DerefMut for Conn<'_> {
             Conn::Shared(g) => g.as_mut().expect("checked when the guard was taken"),
         }
     }
+}
+
+/// Reads a JSON column the query built itself (`json_group_array`); a malformed one is a bug in
+/// the query, reported as a decoding error rather than shown as an empty list.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    column: &str,
+    json: &str,
+) -> StoreResult<T> {
+    serde_json::from_str(json).map_err(|e| {
+        StoreError::Database(sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: Box::new(e),
+        })
+    })
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
