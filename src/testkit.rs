@@ -98,6 +98,8 @@ impl TestApp {
             http::app_state(svc.clone(), options),
             &crate::site::FRONTEND,
         );
+        // As `serve` does: live events reach streams, snapshots and the page cache.
+        crate::server::live::spawn_sequencer(svc.clone());
         TestApp { dir, svc, router }
     }
 
@@ -140,7 +142,23 @@ impl TestApp {
         )
         .await
         .expect("seed");
+        app.settle().await;
         app
+    }
+
+    /// Waits (at most 5 s) until this node's sequencer has handled every event in the log and
+    /// every change committed here, so pages and snapshots are in step with the data.
+    pub async fn settle(&self) {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(5) {
+            let logged = self.svc.store.last_live_event_id().await.unwrap_or(0);
+            if self.svc.live.last_id() >= logged
+                && self.svc.page_cache.in_sync(self.svc.live.changes())
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
     }
 
     /// Adds the first `n` demo articles without demo comments (small pictures, for speed).
@@ -155,6 +173,7 @@ impl TestApp {
         )
         .await
         .expect("seed");
+        self.settle().await;
         self
     }
 

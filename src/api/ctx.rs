@@ -74,3 +74,26 @@ pub fn set_cookie(value: &str) {
         res.append_header(header::SET_COOKIE, v);
     }
 }
+
+/// Says what this page shows (see `page_cache::tags`): the page cache keeps such pages for
+/// anonymous readers and drops them when any of it changes.
+pub fn cache_tags(tags: Vec<String>) {
+    append_internal_header(crate::server::page_cache::TAGS_HEADER, &tags.join(" "));
+}
+
+/// Names the article whose page this is, so a cached copy still counts its readers' views.
+pub fn counts_view_of(article_id: i64) {
+    append_internal_header(
+        crate::server::page_cache::VIEW_HEADER,
+        &article_id.to_string(),
+    );
+}
+
+fn append_internal_header(name: &'static str, value: &str) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(value),
+    ) {
+        res.append_header(axum::http::HeaderName::from_static(name), v);
+    }
+}

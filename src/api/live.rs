@@ -14,6 +14,7 @@ use crate::{
 #[server(prefix = "/api", endpoint = "reader/news-feed", input = GetUrl)]
 pub async fn news_feed(before: Option<i64>, key: bool) -> Result<FeedPage, AppError> {
     let svc = ctx::services()?;
+    ctx::cache_tags(vec![crate::server::page_cache::tags::FEED.to_owned()]);
     ctx::respond(news_feed::feed_page(&svc, before, key, news_feed::PAGE_ITEMS).await)
 }
 
@@ -21,6 +22,7 @@ pub async fn news_feed(before: Option<i64>, key: bool) -> Result<FeedPage, AppEr
 #[server(prefix = "/api", endpoint = "reader/feed-item", input = GetUrl)]
 pub async fn get_feed_item(id: i64) -> Result<FeedItem, AppError> {
     let svc = ctx::services()?;
+    ctx::cache_tags(vec![crate::server::page_cache::tags::FEED.to_owned()]);
     ctx::respond(news_feed::item(&svc, id).await)
 }
 

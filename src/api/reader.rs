@@ -5,13 +5,20 @@ use crate::model::{AppError, ArticleLookup, FrontPage, ListingPage, SearchPage, 
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 
 #[cfg(feature = "ssr")]
-use crate::{api::ctx, server::pages as reader};
+use crate::{
+    api::ctx,
+    server::{page_cache::tags, pages as reader},
+};
 
 /// The front page.
 #[server(prefix = "/api", endpoint = "reader/front", input = GetUrl)]
 pub async fn get_front_page() -> Result<FrontPage, AppError> {
     let svc = ctx::services()?;
-    ctx::respond(reader::front_page(&svc).await)
+    let result = reader::front_page(&svc).await;
+    if let Ok(front) = &result {
+        ctx::cache_tags(tags::front_page(front));
+    }
+    ctx::respond(result)
 }
 
 /// An article by section and slug; counts a reader's view.
@@ -48,6 +55,8 @@ pub async fn get_article(
     {
         svc.popularity
             .record(page.article.id, ctx::user_agent().as_deref());
+        ctx::counts_view_of(page.article.id);
+        ctx::cache_tags(tags::article_page(page));
     }
     ctx::respond(result)
 }
@@ -56,21 +65,33 @@ pub async fn get_article(
 #[server(prefix = "/api", endpoint = "reader/slug", input = GetUrl)]
 pub async fn get_slug_page(slug: String, page: u32) -> Result<SlugPage, AppError> {
     let svc = ctx::services()?;
-    ctx::respond(reader::slug_page(&svc, &slug, page).await)
+    let result = reader::slug_page(&svc, &slug, page).await;
+    if let Ok(SlugPage::Section(listing)) = &result {
+        ctx::cache_tags(tags::listing_page(listing));
+    }
+    ctx::respond(result)
 }
 
 /// A tag page.
 #[server(prefix = "/api", endpoint = "reader/tag", input = GetUrl)]
 pub async fn get_tag_page(slug: String, page: u32) -> Result<ListingPage, AppError> {
     let svc = ctx::services()?;
-    ctx::respond(reader::tag_page(&svc, &slug, page).await)
+    let result = reader::tag_page(&svc, &slug, page).await;
+    if let Ok(listing) = &result {
+        ctx::cache_tags(tags::listing_page(listing));
+    }
+    ctx::respond(result)
 }
 
 /// An author page.
 #[server(prefix = "/api", endpoint = "reader/author", input = GetUrl)]
 pub async fn get_author_page(slug: String, page: u32) -> Result<ListingPage, AppError> {
     let svc = ctx::services()?;
-    ctx::respond(reader::author_page(&svc, &slug, page).await)
+    let result = reader::author_page(&svc, &slug, page).await;
+    if let Ok(listing) = &result {
+        ctx::cache_tags(tags::listing_page(listing));
+    }
+    ctx::respond(result)
 }
 
 /// Search results.

@@ -99,6 +99,7 @@ async fn saving_a_draft_leaves_the_snapshot_alone() {
     let app = TestApp::seeded(3).await;
     let ed = app.staff(Role::Editor).await;
     app.get("/").await;
+    app.settle().await;
     let before = app.svc.live.changes();
     save_article(&app.svc, &ed, story("A draft nobody sees"))
         .await

@@ -182,7 +182,10 @@ async fn dismissed_promo_banner_stays_hidden() {
 #[tokio::test]
 async fn security_headers_are_set() {
     let app = TestApp::new().await;
-    let res = app.get("/").await;
+    // A page rendered for one person (here a staff member) has a nonce of its own; pages
+    // shared from the page cache name their scripts by hash (`page_cache` tests).
+    let session = app.session(crate::model::Role::Editor).await;
+    let res = app.get_with("/", &[("cookie", &session)]).await;
     assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(res.header("x-frame-options"), Some("DENY"));
     let csp = res.header("content-security-policy").expect("CSP");

@@ -18,7 +18,7 @@ pub use domain::{
 };
 pub use infra::{
     cli, client_ip, config, cookies, crypto, email, flash, frontend, guard, http, jobs, limits,
-    live, mail, media, snapshot, state, store, syndication, text,
+    live, mail, media, page_cache, snapshot, state, store, syndication, text,
 };
 
 #[cfg(test)]

@@ -17,6 +17,30 @@ use tracing_subscriber::{
 };
 
 static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+/// The statements themselves (sqlx's `summary`, the start of the SQL), to name the culprits
+/// when a page goes over budget.
+static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "db.statement" || (field.name() == "summary" && self.0.is_empty()) {
+            self.0 = format!("{value:?}").chars().take(160).collect();
+        }
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "db.statement" || (field.name() == "summary" && self.0.is_empty()) {
+            self.0 = value
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(160)
+                .collect();
+        }
+    }
+}
 
 /// Counts sqlx's statement-log events; every other event is ignored.
 struct StatementCounter;
@@ -40,6 +64,9 @@ impl<S: Subscriber> Layer<S> for StatementCounter {
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         if is_statement(event.metadata()) {
+            let mut summary = Summary(String::new());
+            event.record(&mut summary);
+            SEEN.lock().unwrap().push(summary.0);
             STATEMENTS.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -60,11 +87,21 @@ async fn statements(app: &TestApp, path: &str) -> u64 {
     // the page's) and fill start-up state.
     let first = app.get(path).await;
     assert_eq!(first.status, 200, "GET {path}");
+    SEEN.lock().unwrap().clear();
     let before = STATEMENTS.load(Ordering::SeqCst);
     let res = app.get(path).await;
     let n = STATEMENTS.load(Ordering::SeqCst) - before;
     assert_eq!(res.status, 200, "GET {path}");
     n
+}
+
+/// What the last [`statements`] call ran, one per line.
+fn last_statements() -> String {
+    SEEN.lock()
+        .unwrap()
+        .iter()
+        .map(|s| format!("      {s}\n"))
+        .collect()
 }
 
 /// Budgets in statements per uncached page. The targets are 3 for an article and 5
@@ -116,6 +153,7 @@ async fn each_page_type_stays_within_its_statement_budget() {
         report.push_str(&format!(
             "{name:>10} {path:<50} {n:>3} statements (budget {budget})\n"
         ));
+        report.push_str(&last_statements());
         if n > budget {
             over.push(name);
         }

@@ -60,6 +60,18 @@ pub async fn highlights(svc: &Services) -> Result<std::sync::Arc<FrontPage>, App
 }
 
 async fn build_highlights(svc: &Services) -> Result<FrontPage, AppError> {
+    let front = read_highlights(svc).await?;
+    if svc.page_cache_rails.changed(&front) {
+        // What the rails list changed: every page showing them, on this node and in CDNs.
+        crate::server::page_cache::invalidate::drop_tags(
+            svc,
+            vec![crate::server::page_cache::tags::RAILS.to_owned()],
+        );
+    }
+    Ok(front)
+}
+
+async fn read_highlights(svc: &Services) -> Result<FrontPage, AppError> {
     let store = &svc.store;
     let latest = store.published(Listing::Latest, 13, 0).await?;
     let most_popular = most_popular(svc, MOST_POPULAR + 1, &latest).await?;

@@ -8,6 +8,8 @@ use chrono::Duration;
 pub const SESSION_COOKIE: &str = "nr_session";
 /// Name of the reader session cookie.
 pub const READER_COOKIE: &str = "nr_reader";
+/// Set when a reader dismisses the promo banner (value: the promo's id); pages vary by it.
+pub const PROMO_COOKIE: &str = "nr_promo";
 
 /// The value of a request cookie (the first non-empty one with that name).
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -17,8 +17,16 @@ pub async fn tick(svc: &Services) {
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "scheduled publishing failed"),
     }
+    let ranking = svc.popularity.generation();
     if let Err(e) = svc.popularity.flush(&svc.store, now).await {
         tracing::error!(error = %e, "flushing view counts failed");
+    }
+    if svc.popularity.generation() != ranking {
+        // Each node ranks from the shared counts; each drops its own pages with the rail.
+        crate::server::page_cache::invalidate::drop_tags(
+            svc,
+            vec![crate::server::page_cache::tags::POPULAR.to_owned()],
+        );
     }
 }
 

@@ -267,13 +267,20 @@ pub fn spawn_sequencer(svc: Arc<Services>) -> tokio::task::JoinHandle<()> {
         let mut shutdown = svc.live.shutdown.clone();
         loop {
             let after = svc.live.last_id();
+            // Changes known before this read: once its events are handled, pages are in sync
+            // with them (see `PageCache::in_sync`).
+            let known = svc.live.changes();
             match svc.store.all_live_events_after(after, 500).await {
                 Ok(events) => {
                     let full = events.len() == 500;
+                    let read = events.len() as u64;
                     for rec in events {
                         let ev = render_event(&svc, &rec).await;
                         svc.live.publish(ev);
+                        // After publishing, so snapshots already count this change.
+                        crate::server::page_cache::invalidate::on_event(&svc, &rec).await;
                     }
+                    svc.page_cache.mark_synced(known + read);
                     if full {
                         continue;
                     }

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod live;
 pub mod mail;
 pub mod media;
+pub mod page_cache;
 pub mod snapshot;
 pub mod state;
 pub mod store;

@@ -93,6 +93,12 @@ pub struct Services {
     pub limits: crate::server::limits::Limits,
     /// What the front page and every page's rails show (see `snapshot.rs`).
     pub highlights: Snapshot<FrontPage>,
+    /// Rendered pages for anonymous readers (see `page_cache`).
+    pub page_cache: Arc<crate::server::page_cache::PageCache>,
+    /// What the rails listed when the page cache last looked (see `page_cache::invalidate`).
+    pub page_cache_rails: crate::server::page_cache::invalidate::RailsMemory,
+    /// Purges shared caches (Varnish, a CDN).
+    pub cdn: crate::server::page_cache::cdn::Purger,
 }
 
 impl Services {
@@ -121,6 +127,9 @@ impl Services {
         let store_last_event = store.last_live_event_id().await?;
         let mailer = Mailer::new(config.mail.clone());
         Ok(Services {
+            page_cache: crate::server::page_cache::PageCache::new(config.page_cache.clone()),
+            page_cache_rails: Default::default(),
+            cdn: crate::server::page_cache::cdn::Purger::new(config.cdn.clone()),
             limits: crate::server::limits::Limits::new(&config.limits),
             media: MediaStore::new(
                 config.storage.media_dir.clone(),

@@ -33,6 +33,10 @@ pub struct Config {
     pub limits: crate::server::limits::LimitsConfig,
     #[serde(default)]
     pub retention: RetentionConfig,
+    #[serde(default)]
+    pub page_cache: crate::server::page_cache::PageCacheConfig,
+    #[serde(default)]
+    pub cdn: crate::server::page_cache::cdn::CdnConfig,
     /// Parsed from `site.time_zone` after loading.
     #[serde(skip, default = "default_tz")]
     pub tz: chrono_tz::Tz,

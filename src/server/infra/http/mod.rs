@@ -114,6 +114,11 @@ pub fn router(state: AppState, frontend: &Frontend) -> Router {
             state.clone(),
             hardening::headers,
         ))
+        // Stored pages carry their own compressed bodies, which compression passes through.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::page_cache::layer,
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -156,6 +156,10 @@ pub(crate) fn xml_response(content_type: &'static str, body: String, max_age: u3
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CACHE_CONTROL, format!("public, max-age={max_age}")),
+            (
+                header::HeaderName::from_static(crate::server::page_cache::TAGS_HEADER),
+                crate::server::page_cache::tags::SYNDICATION.to_owned(),
+            ),
         ],
         body,
     )
