@@ -104,24 +104,32 @@ fn last_statements() -> String {
         .collect()
 }
 
-/// Budgets in statements per uncached page. The issue's targets are 3 for an article and 5
-/// for the front page (they need the in-memory snapshot of the rails); these are what the
-/// store does now, and a change that adds a statement to a page fails here.
+/// Budgets in statements per uncached page (the page cache off, the in-memory highlights
+/// snapshot of rails and front-page lists warm, as it is on a running server): issue #21 asks
+/// for at most 3 for an article and 5 for the front page, and a constant number for any feed
+/// (see the next test). A change that adds a statement to a page fails here.
 const BUDGETS: &[(&str, u64)] = &[
-    ("article", 11),
-    ("front", 11),
-    ("section", 8),
-    ("tag", 9),
-    ("author", 9),
-    ("news-feed", 3),
-    ("feed.xml", 4),
-    ("sitemap", 4),
+    ("article", 3),
+    ("front", 5),
+    ("section", 2),
+    ("tag", 2),
+    ("author", 2),
+    ("news-feed", 1),
+    ("feed.xml", 1),
+    ("sitemap", 1),
 ];
+
+/// Rebuilding the highlights snapshot (after a change): one statement per list.
+const REBUILD_BUDGET: u64 = 5;
 
 #[tokio::test]
 async fn each_page_type_stays_within_its_statement_budget() {
     install_counter();
-    let app = TestApp::seeded(12).await;
+    // Uncached: the page cache is off, so every request renders.
+    let app = TestApp::with_config(&[("NEWSROOM__PAGE_CACHE__MAX_BYTES", "0")])
+        .await
+        .with_articles(12)
+        .await;
     let article = app.first_article_path().await;
     let section = format!(
         "/{}",
@@ -157,6 +165,21 @@ async fn each_page_type_stays_within_its_statement_budget() {
         if n > budget {
             over.push(name);
         }
+    }
+    // The front page just after a change: the highlights snapshot is rebuilt by this request.
+    app.svc.live.wake();
+    app.settle().await;
+    SEEN.lock().unwrap().clear();
+    let before = STATEMENTS.load(Ordering::SeqCst);
+    assert_eq!(app.get("/").await.status, 200);
+    let n = STATEMENTS.load(Ordering::SeqCst) - before;
+    report.push_str(&format!(
+        "{:>10} {:<50} {n:>3} statements (budget {REBUILD_BUDGET})\n",
+        "front", "/ (snapshot rebuilt)"
+    ));
+    report.push_str(&last_statements());
+    if n > REBUILD_BUDGET {
+        over.push("front, snapshot rebuilt");
     }
     println!("{report}");
     assert!(over.is_empty(), "over budget: {over:?}\n{report}");

@@ -298,7 +298,8 @@ pub async fn feed_page(
 ) -> Result<FeedPage, AppError> {
     // Read the log's head first: anything logged after it is replayed to the page, and an
     // item that is both in the page and replayed is simply replaced in place.
-    let after_event = svc.store.last_live_event_id().await?;
+    // The newest event this node has sequenced: anything later is replayed (idempotently).
+    let after_event = svc.live.last_id();
     let items = svc
         .store
         .feed_items(FeedQuery {

@@ -145,31 +145,50 @@ pub async fn rails(svc: &Services, exclude: Option<i64>) -> Result<Rails, AppErr
     })
 }
 
-/// Splits a body at its related-story markers (`{{related:slug}}` on a line of its own).
+/// Splits a body at its related-story markers (`{{related:slug}}` on a line of its own);
+/// the related stories are read in one statement.
 pub async fn body_parts(svc: &Services, html: &str) -> Result<Vec<BodyPart>, AppError> {
     const OPEN: &str = "<p>{{related:";
     const CLOSE: &str = "}}</p>";
-    let mut parts = Vec::new();
+    enum Piece<'a> {
+        Html(&'a str),
+        Related(&'a str),
+    }
+    let mut pieces = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find(OPEN) {
         let after = &rest[start + OPEN.len()..];
         let Some(end) = after.find(CLOSE) else { break };
         let slug = after[..end].trim();
         if !rest[..start].trim().is_empty() {
-            parts.push(BodyPart::Html(rest[..start].to_owned()));
+            pieces.push(Piece::Html(&rest[..start]));
         }
-        if crate::server::config::is_slug(slug)
-            && let Some(a) = svc.store.article_by_slug(slug).await?
-            && a.status == ArticleStatus::Published
-        {
-            parts.push(BodyPart::Related(Box::new(a.card())));
+        if crate::server::config::is_slug(slug) {
+            pieces.push(Piece::Related(slug));
         }
         rest = &after[end + CLOSE.len()..];
     }
     if !rest.trim().is_empty() {
-        parts.push(BodyPart::Html(rest.to_owned()));
+        pieces.push(Piece::Html(rest));
     }
-    Ok(parts)
+    let slugs: Vec<String> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Related(s) => Some((*s).to_owned()),
+            Piece::Html(_) => None,
+        })
+        .collect();
+    let cards = svc.store.published_by_slugs(&slugs).await?;
+    Ok(pieces
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Html(h) => Some(BodyPart::Html(h.to_owned())),
+            Piece::Related(slug) => cards
+                .iter()
+                .position(|c| c.slug == slug)
+                .map(|i| BodyPart::Related(Box::new(cards[i].clone()))),
+        })
+        .collect())
 }
 
 /// Whether readers may see an article, and what they get when they may not.

@@ -72,27 +72,37 @@ pub async fn section(
 ) -> Result<CommentsSection, AppError> {
     let page = page.max(1);
     let viewer = reader.as_ref().map(|r| r.id);
-    // Before reading comments: live updates resume from here, so none falls in between.
-    let after_event = svc.store.last_live_event_id().await?;
-    let (top, top_total) = svc
+    // Before reading comments: live updates resume from here, so none falls in between (the
+    // newest event this node has sequenced: any later one is replayed, and replays are
+    // idempotent).
+    let after_event = svc.live.last_id();
+    let found = svc
         .store
-        .top_comments(article.id, viewer, sort, PER_PAGE, (page - 1) * PER_PAGE)
+        .comments_page(
+            article.id,
+            viewer,
+            sort,
+            (PER_PAGE, (page - 1) * PER_PAGE),
+            REPLIES_SHOWN,
+        )
         .await?;
-    let roots: Vec<i64> = top.iter().map(|c| c.id).collect();
-    let replies = svc
-        .store
-        .thread_replies(&roots, viewer, Some(REPLIES_SHOWN))
-        .await?;
-    let threads = nest(svc, &top, &replies, viewer);
-    let shown = Shown {
+    let threads = nest(svc, &found.top, &found.replies, viewer);
+    let site = CommentMode::parse(&svc.config.comments.default_mode).unwrap_or(CommentMode::Open);
+    Ok(CommentsSection {
+        article_id: article.id,
+        article_path: article.href(),
+        mode: found.mode.unwrap_or(site),
+        total: found.total,
         sort,
         page,
-        pages: (top_total.div_ceil(PER_PAGE as u64) as u32).max(1),
+        pages: (found.top_total.div_ceil(PER_PAGE as u64) as u32).max(1),
         threads,
         thread: None,
+        reader,
         after_event,
-    };
-    finish_section(svc, article, reader, shown).await
+        max_depth: svc.config.comments.max_depth,
+        max_length: svc.config.comments.max_length,
+    })
 }
 
 /// One thread of an article's comments with all its replies, [`THREAD_PAGE`] at a time.
@@ -105,7 +115,7 @@ pub async fn thread(
     page: u32,
 ) -> Result<Option<CommentsSection>, AppError> {
     let viewer = reader.as_ref().map(|r| r.id);
-    let after_event = svc.store.last_live_event_id().await?;
+    let after_event = svc.live.last_id();
     let Some(c) = svc.store.comment(root).await? else {
         return Ok(None);
     };

@@ -89,6 +89,8 @@ pub trait ListingStore: Send + Sync + 'static {
         limit: u32,
         offset: u32,
     ) -> StoreResult<Vec<ArticleCard>>;
+    /// The published articles with these slugs, as cards (one statement; order not kept).
+    async fn published_by_slugs(&self, slugs: &[String]) -> StoreResult<Vec<ArticleCard>>;
     /// A page of a listing and the listing's total count, for paging.
     async fn published_page(
         &self,

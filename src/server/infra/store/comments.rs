@@ -7,6 +7,19 @@ use crate::model::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+/// What [`CommentStore::comments_page`] reads.
+#[derive(Debug, Clone, Default)]
+pub struct CommentsPage {
+    pub top: Vec<CommentRecord>,
+    pub replies: Vec<CommentRecord>,
+    /// Approved top-level comments.
+    pub top_total: u64,
+    /// Approved comments.
+    pub total: u64,
+    /// The article's comment mode override.
+    pub mode: Option<CommentMode>,
+}
+
 /// A stored comment with what moderation and rendering need.
 #[derive(Debug, Clone)]
 pub struct CommentRecord {
@@ -69,24 +82,17 @@ pub trait CommentStore: Send + Sync + 'static {
     ) -> StoreResult<i64>;
     /// One comment.
     async fn comment(&self, id: i64) -> StoreResult<Option<CommentRecord>>;
-    /// Approved top-level comments of an article (sorted `oldest`, `newest` or `replies`),
-    /// plus the viewer's own pending ones; and how many approved top-level comments exist.
-    async fn top_comments(
+    /// One page of an article's comments in one statement: top-level comments (approved,
+    /// plus the viewer's own pending; sorted `oldest`, `newest` or `replies`), the first
+    /// `per_thread` replies of each (oldest first), the counts and the article's mode.
+    async fn comments_page(
         &self,
         article_id: i64,
         viewer: Option<i64>,
         sort: CommentSort,
-        limit: u32,
-        offset: u32,
-    ) -> StoreResult<(Vec<CommentRecord>, u64)>;
-    /// Replies in the given threads (approved, or the viewer's own pending), oldest first;
-    /// with `per_thread`, only that many of each thread's first replies.
-    async fn thread_replies(
-        &self,
-        roots: &[i64],
-        viewer: Option<i64>,
-        per_thread: Option<u32>,
-    ) -> StoreResult<Vec<CommentRecord>>;
+        (limit, offset): (u32, u32),
+        per_thread: u32,
+    ) -> StoreResult<CommentsPage>;
     /// One page of a thread's replies (as `thread_replies` shows them), oldest first.
     async fn thread_page(
         &self,

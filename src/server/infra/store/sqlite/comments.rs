@@ -2,12 +2,14 @@
 
 use super::SqliteStore;
 use crate::{
-    model::{CommentSort, CommentStatus},
-    server::store::{CommentRecord, CommentStore, NewComment, StoreError, StoreResult},
+    model::{CommentMode, CommentSort, CommentStatus},
+    server::store::{
+        CommentRecord, CommentStore, CommentsPage, NewComment, StoreError, StoreResult,
+    },
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::SqliteConnection;
 
 #[derive(sqlx::FromRow)]
 struct CommentRow {
@@ -45,6 +47,51 @@ impl From<CommentRow> for CommentRecord {
             created_at: r.created_at,
             edited_at: r.edited_at,
         }
+    }
+}
+
+/// A row of `comments_page`: the counts and mode on every row, and a comment unless the
+/// article has none on this page.
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    top_total: i64,
+    total: i64,
+    mode: Option<String>,
+    pos: Option<i64>,
+    id: Option<i64>,
+    article_id: Option<i64>,
+    parent_id: Option<i64>,
+    root_id: Option<i64>,
+    depth: Option<i64>,
+    reader_id: Option<i64>,
+    author: Option<String>,
+    body: Option<String>,
+    status: Option<CommentStatus>,
+    held_reason: Option<String>,
+    featured: Option<bool>,
+    reply_count: Option<i64>,
+    created_at: Option<DateTime<Utc>>,
+    edited_at: Option<DateTime<Utc>>,
+}
+
+impl PageRow {
+    fn comment(&self) -> Option<CommentRow> {
+        Some(CommentRow {
+            id: self.id?,
+            article_id: self.article_id?,
+            parent_id: self.parent_id,
+            root_id: self.root_id,
+            depth: self.depth?,
+            reader_id: self.reader_id?,
+            author: self.author.clone()?,
+            body: self.body.clone()?,
+            status: self.status?,
+            held_reason: self.held_reason.clone().unwrap_or_default(),
+            featured: self.featured.unwrap_or(false),
+            reply_count: self.reply_count.unwrap_or(0),
+            created_at: self.created_at?,
+            edited_at: self.edited_at,
+        })
     }
 }
 
@@ -186,77 +233,72 @@ impl CommentStore for SqliteStore {
         Ok(row.map(CommentRecord::from))
     }
 
-    async fn top_comments(
+    async fn comments_page(
         &self,
         article_id: i64,
         viewer: Option<i64>,
         sort: CommentSort,
-        limit: u32,
-        offset: u32,
-    ) -> StoreResult<(Vec<CommentRecord>, u64)> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(COMMENT_SELECT);
-        qb.push(" WHERE c.article_id = ")
-            .push_bind(article_id)
-            .push(" AND c.parent_id IS NULL AND (c.status = 'approved' OR (c.status = 'pending' AND c.reader_id = ")
-            .push_bind(viewer.unwrap_or(-1))
-            .push("))");
-        qb.push(match sort {
-            CommentSort::Newest => " ORDER BY c.featured DESC, c.created_at DESC, c.id DESC",
-            CommentSort::Replies => {
-                " ORDER BY c.featured DESC, c.reply_count DESC, c.created_at DESC"
-            }
-            CommentSort::Oldest => " ORDER BY c.featured DESC, c.created_at ASC, c.id ASC",
-        });
-        qb.push(" LIMIT ")
-            .push_bind(limit as i64)
-            .push(" OFFSET ")
-            .push_bind(offset as i64);
-        let rows: Vec<CommentRow> = qb
-            .build_query_as()
-            .fetch_all(&mut *self.conn().await?)
-            .await?;
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM comments WHERE article_id = $1 AND parent_id IS NULL AND status = 'approved'",
-        )
-        .bind(article_id)
-        .fetch_one(&mut *self.conn().await?)
-        .await?;
-        Ok((
-            rows.into_iter().map(CommentRecord::from).collect(),
-            total as u64,
-        ))
-    }
-
-    async fn thread_replies(
-        &self,
-        roots: &[i64],
-        viewer: Option<i64>,
-        per_thread: Option<u32>,
-    ) -> StoreResult<Vec<CommentRecord>> {
-        if roots.is_empty() {
-            return Ok(Vec::new());
-        }
-        // The first `per_thread` visible replies of each thread, ranked in one pass.
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "WITH ranked AS (SELECT id, ROW_NUMBER() OVER (PARTITION BY root_id ORDER BY created_at, id) AS rn
-             FROM comments WHERE root_id IN (",
+        (limit, offset): (u32, u32),
+        per_thread: u32,
+    ) -> StoreResult<CommentsPage> {
+        let order = match sort {
+            CommentSort::Newest => "c.featured DESC, c.created_at DESC, c.id DESC",
+            CommentSort::Replies => "c.featured DESC, c.reply_count DESC, c.created_at DESC, c.id",
+            CommentSort::Oldest => "c.featured DESC, c.created_at ASC, c.id ASC",
+        };
+        // `meta` always has one row, so an article without comments still gets its counts
+        // and mode. Only constant text is formatted in; values are bound.
+        let sql = format!(
+            "WITH top AS (
+                 SELECT c.id, ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM comments c
+                 WHERE c.article_id = $1 AND c.parent_id IS NULL
+                   AND (c.status = 'approved' OR (c.status = 'pending' AND c.reader_id = $2))
+                 ORDER BY {order} LIMIT $3 OFFSET $4),
+             ranked AS (
+                 SELECT id, ROW_NUMBER() OVER (PARTITION BY root_id ORDER BY created_at, id) AS rn
+                 FROM comments WHERE root_id IN (SELECT id FROM top)
+                   AND (status = 'approved' OR (status = 'pending' AND reader_id = $2))),
+             shown AS (
+                 SELECT id, pos FROM top
+                 UNION ALL SELECT id, NULL FROM ranked WHERE rn <= $5),
+             meta AS (
+                 SELECT (SELECT COUNT(*) FROM comments
+                         WHERE article_id = $1 AND parent_id IS NULL AND status = 'approved') AS top_total,
+                        (SELECT COUNT(*) FROM comments
+                         WHERE article_id = $1 AND status = 'approved') AS total,
+                        (SELECT mode FROM article_comment_modes WHERE article_id = $1) AS mode)
+             SELECT meta.top_total, meta.total, meta.mode, shown.pos,
+                    c.id, c.article_id, c.parent_id, c.root_id, c.depth, c.reader_id,
+                    CASE WHEN r.display_name = '' THEN 'Reader' ELSE r.display_name END AS author,
+                    c.body, c.status, c.held_reason, c.featured, c.reply_count, c.created_at, c.edited_at
+             FROM meta LEFT JOIN shown ON 1
+             LEFT JOIN comments c ON c.id = shown.id
+             LEFT JOIN readers r ON r.id = c.reader_id
+             ORDER BY shown.pos IS NULL, shown.pos, c.created_at, c.id"
         );
-        let mut sep = qb.separated(", ");
-        for r in roots {
-            sep.push_bind(*r);
-        }
-        qb.push(") AND (status = 'approved' OR (status = 'pending' AND reader_id = ")
-            .push_bind(viewer.unwrap_or(-1))
-            .push("))) ")
-            .push(COMMENT_SELECT)
-            .push(" WHERE c.id IN (SELECT id FROM ranked WHERE rn <= ")
-            .push_bind(per_thread.map_or(i64::MAX, i64::from))
-            .push(") ORDER BY c.created_at, c.id");
-        let rows: Vec<CommentRow> = qb
-            .build_query_as()
+        let rows: Vec<PageRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(article_id)
+            .bind(viewer.unwrap_or(-1))
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
+            .bind(i64::from(per_thread))
             .fetch_all(&mut *self.conn().await?)
             .await?;
-        Ok(rows.into_iter().map(CommentRecord::from).collect())
+        let mut page = CommentsPage::default();
+        for row in rows {
+            page.top_total = row.top_total as u64;
+            page.total = row.total as u64;
+            page.mode = row.mode.as_deref().and_then(CommentMode::parse);
+            if let Some(c) = row.comment() {
+                let record = CommentRecord::from(c);
+                if row.pos.is_some() {
+                    page.top.push(record);
+                } else {
+                    page.replies.push(record);
+                }
+            }
+        }
+        Ok(page)
     }
 
     async fn thread_page(

@@ -57,20 +57,69 @@ impl ListingStore for SqliteStore {
         cards(rows)
     }
 
+    async fn published_by_slugs(&self, slugs: &[String]) -> StoreResult<Vec<ArticleCard>> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new(concat!("SELECT ", card_columns!(), card_from!()));
+        push_listing_filter(&mut qb, Listing::Latest);
+        qb.push(" AND a.slug IN (");
+        let mut sep = qb.separated(", ");
+        for s in slugs {
+            sep.push_bind(s.clone());
+        }
+        qb.push(")");
+        let rows: Vec<CardRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        cards(rows)
+    }
+
     async fn published_page(
         &self,
         listing: Listing,
         limit: u32,
         offset: u32,
     ) -> StoreResult<(Vec<ArticleCard>, u64)> {
-        let cards = self.published(listing, limit, offset).await?;
-        let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
-        push_listing_filter(&mut count, listing);
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(&mut *self.conn().await?)
+        #[derive(sqlx::FromRow)]
+        struct PagedRow {
+            listing_total: i64,
+            #[sqlx(flatten)]
+            card: CardRow,
+        }
+        // The count rides along as a window over the same rows (one statement).
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(concat!(
+            "SELECT COUNT(*) OVER () AS listing_total, ",
+            card_columns!(),
+            card_from!()
+        ));
+        push_listing_filter(&mut qb, listing);
+        qb.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(limit as i64)
+            .push(" OFFSET ")
+            .push_bind(offset as i64);
+        let rows: Vec<PagedRow> = qb
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
             .await?;
-        Ok((cards, total as u64))
+        let total = match rows.first() {
+            Some(r) => r.listing_total as u64,
+            // Past the end (or an empty listing): no row carries the count.
+            None if offset == 0 => 0,
+            None => {
+                let mut count: QueryBuilder<Sqlite> =
+                    QueryBuilder::new("SELECT COUNT(*) FROM articles a");
+                push_listing_filter(&mut count, listing);
+                let n: i64 = count
+                    .build_query_scalar()
+                    .fetch_one(&mut *self.conn().await?)
+                    .await?;
+                n as u64
+            }
+        };
+        Ok((cards(rows.into_iter().map(|r| r.card).collect())?, total))
     }
 
     async fn section_leads(&self, per_section: u32) -> StoreResult<Vec<(i64, ArticleCard)>> {
