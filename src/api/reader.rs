@@ -53,9 +53,12 @@ pub async fn get_article(
         && !page.preview
         && !is_staff
     {
-        svc.popularity
-            .record(page.article.id, ctx::user_agent().as_deref());
-        ctx::counts_view_of(page.article.id);
+        // With the CDN's view beacon, the reader's browser reports the view instead.
+        if !svc.cdn.beacon() {
+            svc.popularity
+                .record(page.article.id, ctx::user_agent().as_deref());
+            ctx::counts_view_of(page.article.id);
+        }
         ctx::cache_tags(tags::article_page(page));
     }
     ctx::respond(result)

@@ -45,6 +45,10 @@ pub struct SiteInfo {
     pub social: Vec<MenuLink>,
     pub newsletters: Vec<NewsletterInfo>,
     pub promo: Option<Promo>,
+    /// Article pages carry a view beacon (`/v/<id>`): pages are served by a CDN, so views are
+    /// counted when the reader's browser loads it rather than when the page is rendered.
+    #[serde(default)]
+    pub view_beacon: bool,
 }
 
 impl SiteInfo {

@@ -136,6 +136,14 @@ fn ArticleView(page: Page) -> impl IntoView {
         |h| view! { <HeroFigure hero=h sizes="(min-width: 1100px) 760px, 100vw" eager=true /> },
     );
     let section = a.section.clone();
+    // Behind a CDN the page is not rendered per reader: the browser reports the view.
+    let beacon = (site.as_ref().is_some_and(|s| s.view_beacon) && !page.preview && !page.can_edit)
+        .then(|| {
+            view! {
+                <img class="view-beacon" src=format!("/v/{}", a.id) alt="" width="1" height="1"
+                    decoding="async" fetchpriority="low" />
+            }
+        });
     view! {
         <PageMeta
             title=a.title.clone()
@@ -173,6 +181,7 @@ fn ArticleView(page: Page) -> impl IntoView {
                     <h2 class="visually-hidden">"About the authors"</h2>
                     {authors}
                 </footer>
+                {beacon}
             </article>
             {page.comments.map(|section| view! { <Comments section /> })}
             <SideRails rails=page.rails.clone() />

@@ -11,6 +11,9 @@ use std::{
     },
 };
 
+/// Distinct stories with views waiting for the next flush, at most.
+const MAX_PENDING: usize = 50_000;
+
 /// How long a view counts towards "Most popular".
 pub const WINDOW_HOURS: i64 = 24;
 
@@ -62,6 +65,10 @@ impl Popularity {
             return false;
         }
         let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        // Made-up ids (the view beacon takes any number) cannot grow this without bound.
+        if p.len() >= MAX_PENDING && !p.contains_key(&article_id) {
+            return false;
+        }
         *p.entry(article_id).or_default() += 1;
         true
     }

@@ -209,6 +209,7 @@ pub fn site_info(config: &Config) -> SiteInfo {
             link_label: config.promo.link_label.clone(),
             link_href: config.promo.link_href.clone(),
         }),
+        view_beacon: config.cdn.beacon,
     }
 }
 

@@ -48,6 +48,7 @@ pub fn router(state: AppState, frontend: &Frontend) -> Router {
     let routes = Router::new()
         .merge(crate::server::syndication::routes())
         .route("/healthz", get(|| async { "ok" }))
+        .route("/v/{article_id}", get(view_beacon))
         .route("/live/feed", get(crate::server::live::feed_stream))
         .route(
             "/live/comments/{article_id}",
@@ -242,4 +243,38 @@ pub fn app_state(services: Arc<Services>, leptos_options: LeptosOptions) -> AppS
         services,
         css_href,
     }
+}
+
+/// `GET /v/{article_id}`: a reader's view, reported by the article page's beacon when pages
+/// are served by a CDN (`[cdn] beacon`). A 1×1 transparent GIF that no cache keeps. Without
+/// the beacon, views are counted where pages are served, so this answers 404.
+async fn view_beacon(
+    State(state): State<AppState>,
+    axum::extract::Path(article_id): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    const GIF: &[u8] = &[
+        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00,
+        0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+    ];
+    let svc = &state.services;
+    let Ok(id) = article_id.parse::<i64>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !svc.cdn.beacon() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    svc.popularity.record(id, ua);
+    (
+        [
+            (header::CONTENT_TYPE, "image/gif"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        GIF,
+    )
+        .into_response()
 }

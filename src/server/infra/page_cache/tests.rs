@@ -544,3 +544,46 @@ async fn a_comment_a_feed_item_and_an_unpublish_drop_the_pages_that_show_them() 
     assert_ne!(gone.header("x-cache"), Some("HIT"));
     assert!(!cache.is_fresh(&own));
 }
+
+#[tokio::test]
+async fn behind_a_cdn_views_arrive_through_the_beacon_only() {
+    let app = TestApp::with_config(&[("NEWSROOM__CDN__BEACON", "true")])
+        .await
+        .with_articles(3)
+        .await;
+    let path = app.first_article_path().await;
+    let page = get_as_reader(&app, &path).await;
+    let id = app
+        .svc
+        .store
+        .article_by_slug(path.rsplit('/').next().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(
+        page.body.contains(&format!("src=\"/v/{id}\"")),
+        "the page carries the beacon"
+    );
+    get_as_reader(&app, &path).await;
+    assert_eq!(
+        app.svc.popularity.pending_total(),
+        0,
+        "serving the page counts nothing"
+    );
+    let beacon = get_as_reader(&app, &format!("/v/{id}")).await;
+    assert_eq!(beacon.status, 200);
+    assert_eq!(beacon.header("content-type"), Some("image/gif"));
+    assert_eq!(beacon.header("cache-control"), Some("no-store"));
+    assert_eq!(app.svc.popularity.pending_total(), 1);
+    app.get_with(&format!("/v/{id}"), &[("user-agent", "Googlebot/2.1")])
+        .await;
+    assert_eq!(app.svc.popularity.pending_total(), 1, "bots do not count");
+    assert_eq!(get_as_reader(&app, "/v/not-a-number").await.status, 404);
+
+    // Without a CDN the server counts views itself and the beacon does not exist.
+    let plain = TestApp::seeded(1).await;
+    let path = plain.first_article_path().await;
+    assert!(!get_as_reader(&plain, &path).await.body.contains("/v/"));
+    assert_eq!(get_as_reader(&plain, "/v/1").await.status, 404);
+}
