@@ -54,12 +54,15 @@ wasm-bindgen --version 2>/dev/null | grep -q " ${WBG_VERSION}\$" || need wasm-bi
 apt_missing=()
 if [ "$MODE" = "test" ]; then
   cargo nextest --version >/dev/null 2>&1 || need cargo-nextest 4
-  # Test tools from Debian: chromium for Playwright, PostgreSQL, a real SMTP server, and the
-  # feed parser that reads our RSS and Atom in the Rust tests.
+  # Test tools from Debian: chromium for Playwright, PostgreSQL, a real SMTP server, the feed
+  # parser that reads our RSS and Atom in the Rust tests, and Varnish.
   [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || apt_missing+=(postgresql)
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_missing+=(python3-aiosmtpd)
   /usr/bin/python3 -c 'import feedparser' 2>/dev/null || apt_missing+=(python3-feedparser)
+  # The example Varnish configuration is tested with a real varnishd and the xkey module.
+  [ -x /usr/sbin/varnishd ] || apt_missing+=(varnish)
+  compgen -G '/usr/lib/*/varnish/vmods/libvmod_xkey.so' >/dev/null || apt_missing+=(varnish-modules)
   [ "${#apt_missing[@]}" -eq 0 ] || need debian-packages 2
   [ -d end2end/node_modules/@playwright/test ] || need playwright 1
 fi

@@ -33,3 +33,5 @@ mod query_budget_tests;
 mod security_tests;
 #[cfg(test)]
 mod units_of_work_tests;
+#[cfg(test)]
+mod varnish_tests;
