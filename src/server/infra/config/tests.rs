@@ -103,9 +103,11 @@ fn secrets_do_not_appear_in_debug_output() {
             "NEWSROOM__SECURITY__SECRET",
             "0123456789abcdef0123456789abcdef-xyz",
         ),
+        ("NEWSROOM__CDN__FASTLY_TOKEN", "fastly-token-s3cr3t"),
     ])
     .unwrap();
     let dbg = format!("{c:?}");
+    assert!(!dbg.contains("s3cr3t"));
     assert!(!dbg.contains("hunter2"));
     assert!(!dbg.contains("0123456789abcdef"));
 }

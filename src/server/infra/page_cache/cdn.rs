@@ -19,7 +19,7 @@ use std::{
 };
 
 /// `[cdn]` in `Leptos.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CdnConfig {
     /// Varnish purge endpoints, e.g. `["http://127.0.0.1:6081/"]`.
@@ -31,6 +31,18 @@ pub struct CdnConfig {
     pub fastly_token: String,
     /// Readers' views arrive through a beacon (pages are served by the CDN, not by us).
     pub beacon: bool,
+}
+
+impl std::fmt::Debug for CdnConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CdnConfig")
+            .field("varnish", &self.varnish)
+            .field("fastly_api", &self.fastly_api)
+            .field("fastly_service", &self.fastly_service)
+            .field("fastly_token", &"<redacted>")
+            .field("beacon", &self.beacon)
+            .finish()
+    }
 }
 
 type HttpsClient = Client<
