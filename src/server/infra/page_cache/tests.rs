@@ -587,3 +587,27 @@ async fn behind_a_cdn_views_arrive_through_the_beacon_only() {
     assert!(!get_as_reader(&plain, &path).await.body.contains("/v/"));
     assert_eq!(get_as_reader(&plain, "/v/1").await.status, 404);
 }
+
+#[test]
+fn purges_name_the_tags_to_varnish_and_to_a_fastly_style_api() {
+    let purger = super::cdn::Purger::new(super::cdn::CdnConfig {
+        varnish: vec!["http://127.0.0.1:6081/".into()],
+        fastly_api: "https://api.fastly.example/".into(),
+        fastly_service: "SU1Z0isxPaozGVKXdv0eY".into(),
+        fastly_token: "token".into(),
+        beacon: false,
+    });
+    let reqs = purger.requests(&["a:7".into(), "s:news".into()]);
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].method(), "PURGE");
+    assert_eq!(reqs[0].uri(), "http://127.0.0.1:6081/");
+    assert_eq!(reqs[0].headers()["xkey-purge"], "a:7 s:news");
+    assert_eq!(reqs[1].method(), "POST");
+    assert_eq!(
+        reqs[1].uri(),
+        "https://api.fastly.example/service/SU1Z0isxPaozGVKXdv0eY/purge"
+    );
+    assert_eq!(reqs[1].headers()["surrogate-key"], "a:7 s:news");
+    assert_eq!(reqs[1].headers()["fastly-key"], "token");
+    assert!(!super::cdn::Purger::new(Default::default()).configured());
+}
