@@ -81,10 +81,18 @@ impl TestApp {
     pub async fn with_config_and_clock(extra: &[(&str, &str)], clock: Clock) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = test_config(dir.path(), extra);
+        Self::node(dir, config, clock, true).await
+    }
+
+    /// An app node on `config`'s database, with its own services and memory, running the
+    /// sequencer as `serve` does (live events reach streams, snapshots and the page cache).
+    async fn node(dir: TempDir, config: Config, clock: Clock, migrate: bool) -> Self {
         let store = store::open(&config.storage.database_url)
             .await
             .expect("open store");
-        store.migrate().await.expect("migrate");
+        if migrate {
+            store.migrate().await.expect("migrate");
+        }
         let svc = Arc::new(
             Services::build(config, store, clock)
                 .await
@@ -98,7 +106,6 @@ impl TestApp {
             http::app_state(svc.clone(), options),
             &crate::site::FRONTEND,
         );
-        // As `serve` does: live events reach streams, snapshots and the page cache.
         crate::server::live::spawn_sequencer(svc.clone());
         TestApp { dir, svc, router }
     }
@@ -109,24 +116,40 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = self.svc.config.storage.database_url.clone();
         let config = test_config(dir.path(), &[("DATABASE_URL", url.as_str())]);
-        let store = store::open(&config.storage.database_url)
-            .await
-            .expect("open store");
-        let svc = Arc::new(
-            Services::build(config, store, self.svc.clock.clone())
-                .await
-                .expect("services"),
-        );
-        let options = LeptosOptions::builder()
-            .output_name("newsroom")
-            .site_root(dir.path().join("site").display().to_string())
-            .build();
-        let router = http::router(
-            http::app_state(svc.clone(), options),
-            &crate::site::FRONTEND,
-        );
-        crate::server::live::spawn_sequencer(svc.clone());
-        TestApp { dir, svc, router }
+        Self::node(dir, config, self.svc.clock.clone(), false).await
+    }
+
+    /// The editor's form for `a` as it stands, ready to change and save.
+    pub fn edit_form(a: &crate::model::Article) -> crate::server::articles::ArticleForm {
+        crate::server::articles::ArticleForm {
+            id: Some(a.id),
+            version: a.version,
+            title: a.title.clone(),
+            dek: a.dek.clone(),
+            slug: a.slug.clone(),
+            section: a.section.slug.clone(),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            authors: a.authors.iter().map(|au| au.slug.clone()).collect(),
+            editors_pick: a.editors_pick,
+            body: a.body_md.clone(),
+            hero_alt: a.hero.as_ref().map(|h| h.alt.clone()).unwrap_or_default(),
+            hero_caption: a
+                .hero
+                .as_ref()
+                .map(|h| h.caption.clone())
+                .unwrap_or_default(),
+            hero_credit: a
+                .hero
+                .as_ref()
+                .map(|h| h.credit.clone())
+                .unwrap_or_default(),
+            ..Default::default()
+        }
     }
 
     /// A newsroom with the first `n` demo articles (small pictures, for speed).

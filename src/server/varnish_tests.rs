@@ -5,10 +5,7 @@
 
 use crate::{
     model::Role,
-    server::{
-        articles::{ArticleForm, Intent, save_article},
-        store::Listing,
-    },
+    server::{articles::save_article, store::Listing},
     testkit::TestApp,
 };
 use std::{
@@ -165,29 +162,8 @@ async fn varnish_keeps_pages_and_an_edit_purges_exactly_its_pages_within_a_secon
     }
 
     let ed = app.staff(Role::Editor).await;
-    let form = ArticleForm {
-        id: Some(story.id),
-        version: story.version,
-        title: format!("{} (corrected)", story.title),
-        dek: story.dek.clone(),
-        slug: story.slug.clone(),
-        section: story.section.slug.clone(),
-        tags: story
-            .tags
-            .iter()
-            .map(|t| t.name.clone())
-            .collect::<Vec<_>>()
-            .join(", "),
-        authors: story.authors.iter().map(|a| a.slug.clone()).collect(),
-        body: story.body_md.clone(),
-        hero_alt: story
-            .hero
-            .as_ref()
-            .map(|h| h.alt.clone())
-            .unwrap_or_default(),
-        intent: Intent::Save,
-        ..Default::default()
-    };
+    let mut form = TestApp::edit_form(&story);
+    form.title = format!("{} (corrected)", story.title);
     let saved_at = Instant::now();
     save_article(&app.svc, &ed, form).await.unwrap();
     loop {

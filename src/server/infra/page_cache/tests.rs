@@ -315,25 +315,10 @@ async fn warm(app: &TestApp, paths: &[String]) {
 }
 
 fn edit_of(a: &crate::model::Article) -> ArticleForm {
-    ArticleForm {
-        id: Some(a.id),
-        version: a.version,
-        title: format!("{} (updated)", a.title),
-        dek: a.dek.clone(),
-        slug: a.slug.clone(),
-        section: a.section.slug.clone(),
-        tags: a
-            .tags
-            .iter()
-            .map(|t| t.name.clone())
-            .collect::<Vec<_>>()
-            .join(", "),
-        authors: a.authors.iter().map(|au| au.slug.clone()).collect(),
-        body: a.body_md.clone(),
-        hero_alt: a.hero.as_ref().map(|h| h.alt.clone()).unwrap_or_default(),
-        intent: Intent::Save,
-        ..Default::default()
-    }
+    let mut f = TestApp::edit_form(a);
+    f.title = format!("{} (updated)", a.title);
+    f.intent = Intent::Save;
+    f
 }
 
 /// A reader's comment on `article_id`, approved by a moderator (which publishes it).
