@@ -119,39 +119,6 @@ impl TestApp {
         Self::node(dir, config, self.svc.clock.clone(), false).await
     }
 
-    /// The editor's form for `a` as it stands, ready to change and save.
-    pub fn edit_form(a: &crate::model::Article) -> crate::server::articles::ArticleForm {
-        crate::server::articles::ArticleForm {
-            id: Some(a.id),
-            version: a.version,
-            title: a.title.clone(),
-            dek: a.dek.clone(),
-            slug: a.slug.clone(),
-            section: a.section.slug.clone(),
-            tags: a
-                .tags
-                .iter()
-                .map(|t| t.name.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            authors: a.authors.iter().map(|au| au.slug.clone()).collect(),
-            editors_pick: a.editors_pick,
-            body: a.body_md.clone(),
-            hero_alt: a.hero.as_ref().map(|h| h.alt.clone()).unwrap_or_default(),
-            hero_caption: a
-                .hero
-                .as_ref()
-                .map(|h| h.caption.clone())
-                .unwrap_or_default(),
-            hero_credit: a
-                .hero
-                .as_ref()
-                .map(|h| h.credit.clone())
-                .unwrap_or_default(),
-            ..Default::default()
-        }
-    }
-
     /// A newsroom with the first `n` demo articles (small pictures, for speed).
     pub async fn seeded(n: usize) -> Self {
         let app = Self::new().await;

@@ -162,7 +162,7 @@ async fn varnish_keeps_pages_and_an_edit_purges_exactly_its_pages_within_a_secon
     }
 
     let ed = app.staff(Role::Editor).await;
-    let mut form = TestApp::edit_form(&story);
+    let mut form = crate::server::articles::ArticleForm::editing(&story);
     form.title = format!("{} (corrected)", story.title);
     let saved_at = Instant::now();
     save_article(&app.svc, &ed, form).await.unwrap();

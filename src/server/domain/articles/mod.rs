@@ -82,6 +82,35 @@ pub struct ArticleForm {
 }
 
 impl ArticleForm {
+    /// The form for `a` as it stands (intent: save), to change and save again.
+    pub fn editing(a: &crate::model::Article) -> Self {
+        let hero = |f: fn(&crate::model::Hero) -> &String| {
+            a.hero.as_ref().map(|h| f(h).clone()).unwrap_or_default()
+        };
+        ArticleForm {
+            id: Some(a.id),
+            version: a.version,
+            title: a.title.clone(),
+            dek: a.dek.clone(),
+            slug: a.slug.clone(),
+            section: a.section.slug.clone(),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            authors: a.authors.iter().map(|au| au.slug.clone()).collect(),
+            editors_pick: a.editors_pick,
+            body: a.body_md.clone(),
+            hero_alt: hero(|h| &h.alt),
+            hero_caption: hero(|h| &h.caption),
+            hero_credit: hero(|h| &h.credit),
+            intent: Intent::Save,
+            ..Default::default()
+        }
+    }
+
     /// The typed values, to put back into the form after a failed plain post.
     pub fn values(&self) -> Vec<(String, String)> {
         let mut v = vec![

@@ -315,7 +315,7 @@ async fn warm(app: &TestApp, paths: &[String]) {
 }
 
 fn edit_of(a: &crate::model::Article) -> ArticleForm {
-    let mut f = TestApp::edit_form(a);
+    let mut f = crate::server::articles::ArticleForm::editing(a);
     f.title = format!("{} (updated)", a.title);
     f.intent = Intent::Save;
     f
