@@ -31,6 +31,20 @@ say() { printf '\033[1m[bench %3ss]\033[0m %s\n' "$((SECONDS - started_at))" "$*
 die() { say "error: $*"; exit 1; }
 
 [ "$(nproc)" -ge 2 ] || die "needs 2 cores (one serves, one loads); this machine has $(nproc)"
+# Anything else running shares these cores: say so, and put it in the report.
+cpu_busy_pct() { # how busy both cores are over one second, in percent of all of them
+  local a b
+  a="$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)"
+  sleep 1
+  b="$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)"
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    busy = y[1] - x[1]; idle = y[2] - x[2]; printf "%.0f", 100 * busy / (busy + idle + 0.001) }'
+}
+BUSY_START="$(cpu_busy_pct)"
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$BUSY_START" -gt 10 ]; then
+  say "warning: the cores are ${BUSY_START}% busy before we start (load average $LOAD_START): the numbers will be lower and noisier"
+fi
 
 # --- tools ------------------------------------------------------------------------------------
 NGINX_BROTLI=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
@@ -211,14 +225,14 @@ load() {
   local server="$1" base="$2" page="$3" c="$4" enc="$5" pid="${6:-}" hdr=() out rps p50 p99 errs
   [ "$enc" = br ] && hdr=(-H "Accept-Encoding: br")
   out="$WORK/wrk-$server-$page-$c-$enc.txt"
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"${WARM}s" "${hdr[@]+"${hdr[@]}"}" "$base${PAGE_URL[$page]}" >/dev/null
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"${WARM}s" --timeout 10s "${hdr[@]+"${hdr[@]}"}" "$base${PAGE_URL[$page]}" >/dev/null
   local sampler=""
   rm -f "$WORK/rss-sample"
   if [ -n "$pid" ]; then
     ( sleep "$(awk -v s="$SECS" 'BEGIN { print s / 2 }')"; rss_kib "$pid" >"$WORK/rss-sample" ) &
     sampler=$!
   fi
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"${SECS}s" --latency "${hdr[@]+"${hdr[@]}"}" \
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"${SECS}s" --timeout 10s --latency "${hdr[@]+"${hdr[@]}"}" \
     "$base${PAGE_URL[$page]}" >"$out"
   [ -z "$sampler" ] || wait "$sampler"
   rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
@@ -347,6 +361,7 @@ mkdir -p "$OUT"
   echo "nginx=$(nginx -v 2>&1 | cut -d/ -f2)"
   echo "varnish=$(varnishd -V 2>&1 | head -1 | grep -oE 'varnish-[0-9.]+')"
   echo "wrk=$(wrk -v 2>&1 | head -1 | awk '{ print $2 }')"
+  echo "load=${BUSY_START}% busy with other work just before the start (load average $LOAD_START)"
   echo "seconds=$SECS"
   echo "warmup=$WARM"
   echo "cold_note=$COLD_NOTE"
