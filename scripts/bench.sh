@@ -350,6 +350,12 @@ say "edited headline through Varnish: ${PURGE_NOTE%%:*}"
 stop varnish
 stop app
 
+# The example VCL's rules, against a stub backend that sends every header the rules read.
+say "checking deploy/varnish/newsroom.vcl against a stub backend (about 25 s)"
+scripts/bench/varnish-vcl-check.sh >"$WORK/vcl-check.txt" 2>&1 || true
+sed 's/^/    /' "$WORK/vcl-check.txt" >&2
+VCL_CHECK="$(tail -n 1 "$WORK/vcl-check.txt")"
+
 # --- the report --------------------------------------------------------------------------------------
 mkdir -p "$OUT"
 {
@@ -366,6 +372,7 @@ mkdir -p "$OUT"
   echo "warmup=$WARM"
   echo "cold_note=$COLD_NOTE"
   echo "purge_note=$PURGE_NOTE"
+  echo "vcl_check=$VCL_CHECK"
   for m in cold cached; do
     echo "startup_$m=${STARTUP_MS[$m]}"
     echo "rss_idle_$m=${RSS_IDLE[$m]}"

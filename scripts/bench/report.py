@@ -112,6 +112,7 @@ def main():
     for r in srows:
         print("| " + " | ".join(r) + " |")
     print(f"\n## Edited headline through Varnish\n\n{meta['purge_note']}")
+    print(f"\n`scripts/bench/varnish-vcl-check.sh` (the example VCL's rules against a stub backend): {meta['vcl_check']}")
 
 
 if __name__ == "__main__":
