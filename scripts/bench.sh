@@ -220,6 +220,24 @@ to_ms() { # wrk's 1.23ms / 850.00us / 1.02s -> milliseconds
     else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
     else { sub(/s$/, "", v); printf "%.3f", v * 1000 } }'
 }
+# Other work on the serving core during a run: its busy time (user, nice, system) less what the
+# server's processes used. Interrupt time is left out (loopback traffic is accounted there).
+SERVER_PIDS=""
+server_ticks() {
+  local pid all=() t=0
+  for pid in $SERVER_PIDS; do
+    all+=("$pid")
+    mapfile -t -O "${#all[@]}" all < <(pgrep -P "$pid" || true)
+  done
+  for pid in "${all[@]}"; do
+    # utime and stime: fields 14 and 15, counted after the ")" that ends the command name
+    t=$((t + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0)))
+  done
+  echo "$t"
+}
+core_ticks() { # busy and total ticks of the serving core
+  awk -v c="cpu$SERVE_CPU" '$1 == c { print $2 + $3 + $4, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
 # load SERVER BASE PAGE CONNECTIONS ENCODING [PID to sample RSS from]
 load() {
   local server="$1" base="$2" page="$3" c="$4" enc="$5" pid="${6:-}" hdr=() out rps p50 p99 errs
@@ -232,16 +250,24 @@ load() {
     ( sleep "$(awk -v s="$SECS" 'BEGIN { print s / 2 }')"; rss_kib "$pid" >"$WORK/rss-sample" ) &
     sampler=$!
   fi
+  local core0 server0 core1 server1 others
+  core0="$(core_ticks)"
+  server0="$(server_ticks)"
   taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"${SECS}s" --timeout 10s --latency "${hdr[@]+"${hdr[@]}"}" \
     "$base${PAGE_URL[$page]}" >"$out"
+  core1="$(core_ticks)"
+  server1="$(server_ticks)"
   [ -z "$sampler" ] || wait "$sampler"
+  others="$(awk -v a="$core0" -v b="$core1" -v s0="$server0" -v s1="$server1" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); o = (y[1] - x[1]) - (s1 - s0); if (o < 0) o = 0;
+    printf "%.0f", 100 * o / (y[2] - x[2] + 0.001) }')"
   rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
   p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
   p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
   errs="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$page" "$c" "$enc" "$rps" "$p50" "$p99" "$errs" >>"$RESULTS"
-  say "$(printf '%-14s %-9s %4s conns %-8s %9s req/s  p50 %8s ms  p99 %8s ms%s' "$server" "$page" "$c" "$enc" "$rps" "$p50" "$p99" \
-    "$([ "$errs" = 0 ] || echo "  ($errs errors)")")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$page" "$c" "$enc" "$rps" "$p50" "$p99" "$errs" "$others" >>"$RESULTS"
+  say "$(printf '%-14s %-9s %4s conns %-8s %9s req/s  p50 %8s ms  p99 %8s ms%s%s' "$server" "$page" "$c" "$enc" "$rps" "$p50" "$p99" \
+    "$([ "$errs" = 0 ] || echo "  ($errs errors)")" "$([ "$others" -le 5 ] || echo "  (other work took ${others}% of core $SERVE_CPU)")")"
   if [ -n "$pid" ] && [ -s "$WORK/rss-sample" ]; then
     local r; r="$(cat "$WORK/rss-sample")"
     [ "$r" -le "${RSS_LOAD[$cur_mode]}" ] || RSS_LOAD[$cur_mode]="$r"
@@ -297,17 +323,20 @@ for p in "${PAGE_NAMES[@]}"; do
 done
 say "nginx $(nginx -v 2>&1 | cut -d/ -f2) pid ${PIDS[nginx]} on core $SERVE_CPU serves the same bytes"
 cur_mode=nginx
+SERVER_PIDS="${PIDS[nginx]}"
 RSS_LOAD[nginx]=0
 run_all nginx "$NGINX"
 stop nginx
 
 cur_mode=cold
+SERVER_PIDS="${PIDS[app]}"
 run_all newsroom-cold "$APP" "${PIDS[app]}"
 RSS_PEAK[cold]="$(hwm_kib "${PIDS[app]}")"
 stop app
 
 start_app cached
 cur_mode=cached
+SERVER_PIDS="${PIDS[app]}"
 run_all newsroom-cached "$APP" "${PIDS[app]}"
 RSS_PEAK[cached]="$(hwm_kib "${PIDS[app]}")"
 
@@ -329,6 +358,7 @@ for p in front article; do
   [ "$(wc -w <<<"$hits")" = 2 ] || die "Varnish does not cache $p (X-Varnish: $hits)"
 done
 say "varnishd $(varnishd -V 2>&1 | head -1 | grep -oE 'varnish-[0-9.]+') pid ${PIDS[varnish]} on core $SERVE_CPU (with the app) caches front and article"
+SERVER_PIDS="${PIDS[varnish]} ${PIDS[app]}"
 for c in "${CONNS[@]}"; do
   for p in front article; do
     for enc in identity br; do load varnish "$VARNISH" "$p" "$c" "$enc"; done
@@ -344,7 +374,7 @@ if grep -rqi 'xkey' src; then
   # of $ARTICLE, save, and poll "$VARNISH$ARTICLE" until the new headline shows (target 1 s).
   PURGE_NOTE="The app mentions xkey, but this step is not written yet: purge not measured."
 else
-  PURGE_NOTE="Purge not wired yet: the app sends no xkey tags and no PURGE, so an edited headline shows through Varnish when the stored copy expires (s-maxage=30, i.e. up to 30 s). Varnish's side answers: PURGE with xkey-purge -> ${purge_answer% *}."
+  PURGE_NOTE="purge not wired yet: the app sends no xkey tags and no PURGE, so an edited headline shows through Varnish when the stored copy expires (s-maxage=30, i.e. up to 30 s). Varnish's side answers: PURGE with xkey-purge -> ${purge_answer% *}."
 fi
 say "edited headline through Varnish: ${PURGE_NOTE%%:*}"
 stop varnish

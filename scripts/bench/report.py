@@ -44,14 +44,21 @@ def main():
 
     # (page, conns, enc) -> server -> (rps, p50, p99, errors)
     runs = OrderedDict()
-    for server, page, conns, enc, rps, p50, p99, errs in results:
-        runs.setdefault((page, int(conns), enc), {})[server] = (float(rps), float(p50), float(p99), int(errs))
+    for server, page, conns, enc, rps, p50, p99, errs, others in results:
+        runs.setdefault((page, int(conns), enc), {})[server] = (float(rps), float(p50), float(p99), int(errs), int(others))
     servers = [("newsroom-cold", "Newsroom cold"), ("newsroom-cached", "Newsroom cached"), ("varnish", "through Varnish")]
     page_order = ["front", "article", "section", "news-feed", "feed"]
     keys = sorted(runs, key=lambda k: (page_order.index(k[0]) if k[0] in page_order else 99, k[2] != "identity", k[1]))
 
+    disturbed = [0]
+
     def errors(r):
-        return f" ({r[3]} errors)" if r[3] else ""
+        """Marks a cell whose run had errors, or shared the serving core with other work."""
+        mark = f" ({r[3]} errors)" if r[3] else ""
+        if r[4] > 10:
+            disturbed[0] += 1
+            mark += f" †{r[4]}%"
+        return mark
 
     rps_rows, lat_rows = [], []
     for key in keys:
@@ -88,6 +95,9 @@ def main():
     for _, title in servers:
         header += [title, "÷ nginx"]
     print(table(header, rps_rows))
+    if disturbed[0]:
+        print(f"\n† {disturbed[0]} runs shared the serving core with other work on the machine, which took "
+              "the given share of that core; those numbers are low.")
     print("\n## Latency p50 / p99 (ms)\n")
     print(table(["Page", "Conns", "Encoding", "nginx"] + [t for _, t in servers], lat_rows))
 
