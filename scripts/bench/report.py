@@ -85,7 +85,8 @@ def main():
     print(f"Machine: {meta['nproc']} cores, {meta['cpu']}, {meta['ram']} RAM, {meta['kernel']}. "
           f"Newsroom {meta['commit']}, nginx {meta['nginx']}, {meta['varnish']}, wrk {meta['wrk']}.")
     print(f"Each cell: wrk, one thread on core 1, {meta['warmup']} s warm-up then {meta['seconds']} s measured; "
-          "the server (nginx alone, Newsroom alone, or Varnish with Newsroom behind it) on core 0. "
+          "the server (nginx alone, Newsroom alone, or Varnish with Newsroom behind it) on core 0; "
+          f"servers and wrk at nice {meta['prio']}. "
           f"Pages: front `/`, article `{meta['article']}`, section `{meta['section']}`, "
           "`/news-feed`, `/feed.xml`. Encoding: the request's Accept-Encoding.\n")
     if meta.get("cold_note"):
