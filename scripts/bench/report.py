@@ -82,7 +82,8 @@ def main():
         lat_rows.append(lrow)
 
     print("# Big-news-day speed (make bench)\n")
-    print(f"Machine: {meta['nproc']} cores, {meta['cpu']}, {meta['ram']} RAM, {meta['kernel']}. "
+    print(f"Machine: {meta['nproc']} cores, {meta['cpu']}, {meta['ram']} RAM, {meta['kernel']}; "
+          f"before the start the cores were {meta['load']}. "
           f"Newsroom {meta['commit']}, nginx {meta['nginx']}, {meta['varnish']}, wrk {meta['wrk']}.")
     print(f"Each cell: wrk, one thread on core 1, {meta['warmup']} s warm-up then {meta['seconds']} s measured; "
           "the server (nginx alone, Newsroom alone, or Varnish with Newsroom behind it) on core 0; "
