@@ -76,7 +76,7 @@ test-e2e:
 	cd end2end && npx playwright test
 
 # Big-news-day speed (issue #21): the release server against nginx serving the same bytes, and
-# through Varnish; installs nginx, wrk, brotli and Varnish from Debian if missing. About 7 min.
+# through Varnish; installs nginx, wrk, brotli and Varnish from Debian if missing. 6-9 min.
 # BENCH_SECONDS=10 for longer runs; results in target/bench/results.md (BENCHMARKS.md).
 bench:
 	scripts/bench.sh
