@@ -16,7 +16,7 @@ export LEPTOS_OUTPUT_NAME := newsroom
 
 BIN := target/release/newsroom
 
-.PHONY: run demo-live dev test build bootstrap bootstrap-test bootstrap-run test-rust test-e2e attack budget bench-live bench-comments bench-watch lighthouse fmt lint clean
+.PHONY: run demo-live dev test build bootstrap bootstrap-test bootstrap-run test-rust test-e2e attack budget bench bench-live bench-comments bench-watch lighthouse fmt lint clean
 
 # The server prints its address and, in development mode, the demo staff sign-in when it is ready.
 run: bootstrap-run build
@@ -74,6 +74,12 @@ attack:
 
 test-e2e:
 	cd end2end && npx playwright test
+
+# Big-news-day speed (issue #21): the release server against nginx serving the same bytes, and
+# through Varnish; installs nginx, wrk, brotli and Varnish from Debian if missing. 6-9 min.
+# BENCH_SECONDS=10 for longer runs; results in target/bench/results.md (BENCHMARKS.md).
+bench:
+	scripts/bench.sh
 
 bench-live:
 	scripts/bench-live.sh
