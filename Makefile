@@ -16,7 +16,7 @@ export LEPTOS_OUTPUT_NAME := newsroom
 
 BIN := target/release/newsroom
 
-.PHONY: run demo-live dev test build bootstrap bootstrap-test bootstrap-run test-rust test-e2e attack budget bench bench-live bench-comments bench-watch lighthouse fmt lint clean
+.PHONY: run demo-live dev test build bootstrap bootstrap-test bootstrap-run test-rust test-e2e attack budget bench bench-hot-story bench-live bench-comments bench-watch lighthouse fmt lint clean
 
 # The server prints its address and, in development mode, the demo staff sign-in when it is ready.
 run: bootstrap-run build
@@ -78,8 +78,14 @@ test-e2e:
 # Big-news-day speed (issue #21): the release server against nginx serving the same bytes, and
 # through Varnish; installs nginx, wrk, brotli and Varnish from Debian if missing. 6-9 min.
 # BENCH_SECONDS=10 for longer runs; results in target/bench/results.md (BENCHMARKS.md).
+# Big-news-day speed against nginx and through Varnish (BENCHMARKS.md), then a hot story
+# edited under load.
 bench:
 	scripts/bench.sh
+	scripts/bench-hot-story.sh
+
+bench-hot-story:
+	scripts/bench-hot-story.sh
 
 bench-live:
 	scripts/bench-live.sh
