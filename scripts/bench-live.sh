@@ -15,7 +15,7 @@ export LEPTOS_OUTPUT_NAME=newsroom
 N="${1:-1000}"
 POSTS="${2:-20}"
 # Server and client each hold N sockets.
-# (root may raise the hard limit; others get what it allows)
+# Raising the hard limit needs CAP_SYS_RESOURCE (not granted in this container: 20,000)
 ulimit -Hn 200000 2>/dev/null || true
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 # One loopback source address has only the ephemeral port range (32768-60999 by default,

@@ -462,7 +462,7 @@ enum Ring {
 }
 
 impl LiveStream {
-    fn from_ring(&mut self) -> Ring {
+    fn next_in_ring(&mut self) -> Ring {
         let r = self
             .svc
             .live
@@ -561,7 +561,7 @@ impl Stream for LiveStream {
                         this.ticks = ticks;
                         return Poll::Ready(Some(Ok(Bytes::from_static(KEEP_ALIVE_FRAME))));
                     }
-                    match this.from_ring() {
+                    match this.next_in_ring() {
                         Ring::Next(frame) => return Poll::Ready(Some(Ok(frame))),
                         Ring::Behind => {
                             // This reader fell behind the ring: resync it from the log.
