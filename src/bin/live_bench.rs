@@ -6,10 +6,15 @@
 //!     scripts/bench-live.sh 1000      # starts a server, runs this, stops it
 //!
 //! Arguments: --addr 127.0.0.1:PORT --pid SERVER_PID --connections N --posts M
-//!            --email E --password P
+//!            --email E --password P [--sources K]
+//!
+//! With `--sources K` the subscribers connect from K loopback addresses (127.0.0.2, 127.0.0.3,
+//! …, each socket bound before it connects), round robin: one source address has only the
+//! ephemeral port range (about 28,000 ports by default), so 50,000 connections need two or
+//! more.
 
 use std::{
-    net::SocketAddr,
+    net::{IpAddr, Ipv4Addr, SocketAddr},
     sync::{
         Arc,
         atomic::{AtomicUsize, Ordering},
@@ -18,7 +23,7 @@ use std::{
 };
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
+    net::{TcpSocket, TcpStream},
     sync::mpsc,
 };
 
@@ -29,12 +34,14 @@ struct Args {
     posts: usize,
     email: String,
     password: String,
+    sources: u8,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     let (mut addr, mut pid, mut connections, mut posts) = (None, None, 1000, 20);
     let (mut email, mut password) = (String::new(), String::new());
+    let mut sources = 0u8;
     while let Some(a) = it.next() {
         let mut v = || it.next().ok_or(format!("{a} needs a value"));
         match a.as_str() {
@@ -46,6 +53,7 @@ fn parse_args() -> Result<Args, String> {
             "--posts" => posts = v()?.parse().map_err(|e| format!("--posts: {e}"))?,
             "--email" => email = v()?,
             "--password" => password = v()?,
+            "--sources" => sources = v()?.parse().map_err(|e| format!("--sources: {e}"))?,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -56,6 +64,7 @@ fn parse_args() -> Result<Args, String> {
         posts,
         email,
         password,
+        sources,
     })
 }
 
@@ -82,10 +91,18 @@ fn now_micros() -> u128 {
 /// delivery latency.
 async fn subscriber(
     addr: SocketAddr,
+    source: Option<IpAddr>,
     connected: Arc<AtomicUsize>,
     latencies: mpsc::UnboundedSender<u128>,
 ) -> std::io::Result<()> {
-    let mut s = TcpStream::connect(addr).await?;
+    let mut s = match source {
+        Some(ip) => {
+            let socket = TcpSocket::new_v4()?;
+            socket.bind(SocketAddr::new(ip, 0))?;
+            socket.connect(addr).await?
+        }
+        None => TcpStream::connect(addr).await?,
+    };
     s.write_all(
         b"GET /live/feed HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\nUser-Agent: live-bench\r\n\r\n",
     )
@@ -219,8 +236,16 @@ async fn main() {
     let started = Instant::now();
     for i in 0..args.connections {
         let (c, t) = (connected.clone(), tx.clone());
+        let source = (args.sources > 0).then(|| {
+            IpAddr::V4(Ipv4Addr::new(
+                127,
+                0,
+                0,
+                2 + (i % args.sources as usize) as u8,
+            ))
+        });
         tokio::spawn(async move {
-            if let Err(e) = subscriber(addr, c, t).await
+            if let Err(e) = subscriber(addr, source, c, t).await
                 && i < 3
             {
                 eprintln!("connection {i}: {e}");

@@ -6,16 +6,18 @@
 //! plain HTTP that proxies pass (with keep-alive comments every 15 s); and the client code is a
 //! few hundred bytes of glue, where a server-function stream or websocket would pull the
 //! server-function client and a codec into every page (+41 KB brotli measured for the client
-//! alone). Each connection costs one task and a cursor into a shared, bounded ring buffer.
+//! alone). Each connection costs hyper's connection task and a small stream: a cursor into a
+//! shared, bounded ring buffer and a waiter on the bus (no channel, timer or buffer of its own).
 //!
 //! Ordering and exactly-once display: every change is appended to the live log in the same
 //! unit of work as the change itself, and ids become visible in order (the rule is written
 //! down in `store/live_log.rs`). The sequencer reads the log in id order (woken at once by
 //! local writes, and every second for writes by other processes sharing the database),
-//! renders each event's payload once and broadcasts it. A connection replays the log after the
-//! reader's last event id, then follows the broadcast, skipping ids it has already sent. A
-//! reader that falls behind the ring buffer (slow client) is resynced from the log instead of
-//! slowing anyone else down.
+//! renders and serializes each event once (its SSE frame is one shared `Bytes`), puts it in the
+//! ring and wakes the connections. A connection replays the log after the reader's last event
+//! id, then follows the ring, skipping ids it has already sent. A reader that falls behind the
+//! ring buffer (slow client) is resynced from the log instead of slowing anyone else down. One
+//! shared timer makes every connection write a keep-alive comment every 15 s.
 
 use crate::{
     model::{Channel, CommentView, FeedItem, LiveKind, SiteInfo},
@@ -25,24 +27,26 @@ use crate::{
     },
 };
 use axum::{
+    body::Body,
     extract::{Query, State},
     http::{HeaderMap, HeaderValue, header},
-    response::{
-        IntoResponse, Response,
-        sse::{Event, KeepAlive, Sse},
-    },
+    response::Response,
 };
-use futures::{Stream, StreamExt, stream};
+use bytes::Bytes;
+use futures::Stream;
 use std::{
     collections::VecDeque,
     convert::Infallible,
+    future::Future,
+    pin::Pin,
     sync::{
-        Arc, Mutex, OnceLock,
-        atomic::{AtomicI64, AtomicU64, Ordering},
+        Arc, OnceLock, RwLock, Weak,
+        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
     },
+    task::{Context, Poll},
     time::Duration,
 };
-use tokio::sync::{Notify, broadcast, watch};
+use tokio::sync::{Notify, futures::OwnedNotified, watch};
 
 /// Events kept in memory for fan-out and quick replays.
 pub const RING: usize = 1024;
@@ -51,7 +55,7 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// What a browser waits before reconnecting after a dropped connection.
 pub const RETRY: Duration = Duration::from_millis(1500);
 
-/// One event, rendered once for every connection.
+/// One event, rendered and serialized once for every connection.
 #[derive(Debug)]
 pub struct LiveEvent {
     pub id: i64,
@@ -59,14 +63,68 @@ pub struct LiveEvent {
     pub kind: LiveKind,
     /// JSON payload.
     pub data: Arc<str>,
+    /// The whole Server-Sent Events frame (`id: …\nevent: …\ndata: …\n\n`), serialized once:
+    /// every connection writes these same bytes (a reference count, no copy).
+    pub frame: Bytes,
 }
 
+impl LiveEvent {
+    /// An event and its wire frame.
+    pub fn new(id: i64, channel: Channel, kind: LiveKind, data: impl Into<Arc<str>>) -> Self {
+        let data: Arc<str> = data.into();
+        let frame = sse_frame(id, kind.as_str(), &data);
+        LiveEvent {
+            id,
+            channel,
+            kind,
+            data,
+            frame,
+        }
+    }
+}
+
+/// An SSE frame as axum's `Event` writes one: `id`, `event`, one `data:` line per line of
+/// `data`, and the blank line that ends the event.
+fn sse_frame(id: i64, event: &str, data: &str) -> Bytes {
+    let id = id.to_string();
+    let mut out = Vec::with_capacity(id.len() + event.len() + data.len() + 32);
+    out.extend_from_slice(b"id: ");
+    out.extend_from_slice(id.as_bytes());
+    out.extend_from_slice(b"\nevent: ");
+    out.extend_from_slice(event.as_bytes());
+    out.push(b'\n');
+    for line in data.split('\n') {
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(line.trim_end_matches('\r').as_bytes());
+        out.push(b'\n');
+    }
+    out.push(b'\n');
+    Bytes::from(out)
+}
+
+/// The first frame of every stream: the reconnect delay and a comment.
+static HELLO: &[u8] = b"retry: 1500\n: live\n\n";
+/// The keep-alive comment.
+static KEEP_ALIVE_FRAME: &[u8] = b": keep-alive\n\n";
+/// Tells a client that is too far behind to reload the page (the stream then ends).
+static RELOAD_FRAME: &[u8] = b"event: reload\ndata: {}\n\n";
+
 /// Fan-out of live events to connected readers.
+///
+/// Connections do not get a channel of their own: each keeps a cursor (the last event id it
+/// looked at) into the shared ring of recent events and waits on one [`Notify`] that every
+/// publish, keep-alive tick and shutdown wakes. An open connection therefore costs its cursor,
+/// one waiter entry and hyper's buffers, however many events are in flight.
 pub struct LiveBus {
-    tx: broadcast::Sender<Arc<LiveEvent>>,
     wake: Notify,
     last: AtomicI64,
-    recent: Mutex<VecDeque<Arc<LiveEvent>>>,
+    recent: RwLock<VecDeque<Arc<LiveEvent>>>,
+    /// Woken for every publish, keep-alive tick and shutdown; connections wait on it.
+    news: Arc<Notify>,
+    /// Keep-alive ticks so far (one shared timer, see [`spawn_ticker`]).
+    ticks: AtomicU64,
+    ticker: AtomicBool,
+    closed: AtomicBool,
     views: OnceLock<LiveViews>,
     shutdown: watch::Receiver<bool>,
     shutdown_tx: watch::Sender<bool>,
@@ -78,13 +136,15 @@ pub struct LiveBus {
 impl LiveBus {
     /// A bus starting after event `last`.
     pub fn new(last: i64) -> Self {
-        let (tx, _) = broadcast::channel(RING);
         let (shutdown_tx, shutdown) = watch::channel(false);
         LiveBus {
-            tx,
             wake: Notify::new(),
             last: AtomicI64::new(last),
-            recent: Mutex::new(VecDeque::with_capacity(RING)),
+            recent: RwLock::new(VecDeque::with_capacity(RING)),
+            news: Arc::new(Notify::new()),
+            ticks: AtomicU64::new(0),
+            ticker: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
             views: OnceLock::new(),
             shutdown,
             shutdown_tx,
@@ -131,26 +191,37 @@ impl LiveBus {
 
     /// Ends every live stream (graceful shutdown).
     pub fn close_all(&self) {
+        self.closed.store(true, Ordering::Release);
         let _ = self.shutdown_tx.send(true);
+        self.news.notify_waiters();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
     }
 
     fn publish(&self, event: Arc<LiveEvent>) {
         {
-            let mut r = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+            let mut r = self.recent.write().unwrap_or_else(|e| e.into_inner());
             if r.len() == RING {
                 r.pop_front();
             }
-            r.push_back(event.clone());
+            self.last.store(event.id, Ordering::Release);
+            r.push_back(event);
         }
-        self.last.store(event.id, Ordering::Release);
         self.changes.fetch_add(1, Ordering::AcqRel);
-        // No receivers is fine.
-        let _ = self.tx.send(event);
+        self.news.notify_waiters();
+    }
+
+    /// One keep-alive tick: every open connection writes a keep-alive comment.
+    fn tick(&self) {
+        self.ticks.fetch_add(1, Ordering::AcqRel);
+        self.news.notify_waiters();
     }
 
     /// Events after `after` on `channel` still in memory, if the memory reaches back that far.
     fn recent_after(&self, channel: Channel, after: i64) -> Option<Vec<Arc<LiveEvent>>> {
-        let r = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let r = self.recent.read().unwrap_or_else(|e| e.into_inner());
         let oldest = r.front().map(|e| e.id)?;
         if after + 1 < oldest {
             return None;
@@ -199,12 +270,7 @@ pub async fn render_event(svc: &Services, rec: &LiveEventRecord) -> Arc<LiveEven
             serde_json::json!({ "item": rec.target_id }).to_string(),
         ),
     };
-    Arc::new(LiveEvent {
-        id: rec.id,
-        channel: rec.channel,
-        kind,
-        data: data.into(),
-    })
+    Arc::new(LiveEvent::new(rec.id, rec.channel, kind, data))
 }
 
 /// `GET /live/comments/{article_id}`: an article's live comments.
@@ -220,9 +286,11 @@ pub async fn comments_stream(
         return crate::server::limits::unavailable(RETRY.as_secs().max(5), BUSY);
     };
     let after = resume_point(&headers, &params, svc.live.last_id());
-    sse_response(holding(
-        ticket,
-        channel_stream(svc, Channel::Comments(article_id), after),
+    sse_response(channel_stream(
+        svc,
+        Channel::Comments(article_id),
+        after,
+        Some(ticket),
     ))
 }
 
@@ -236,17 +304,6 @@ fn admit(
 ) -> Option<crate::server::limits::LiveTicket> {
     let ip = client.map(|c| c.0.0).unwrap_or_else(|| "unknown".into());
     svc.limits.live.admit(&ip)
-}
-
-/// Keeps `ticket` (the connection's place) for as long as the stream lives.
-fn holding(
-    ticket: crate::server::limits::LiveTicket,
-    stream: impl Stream<Item = Result<Event, Infallible>> + Send + 'static,
-) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
-    stream.map(move |e| {
-        let _ = &ticket;
-        e
-    })
 }
 
 /// Runs a registered view, turning a panic into `None` (logged): one bad item must never stop
@@ -314,25 +371,6 @@ pub fn resume_point(headers: &HeaderMap, params: &StreamParams, head: i64) -> i6
         .unwrap_or(head)
 }
 
-fn sse_event(e: &LiveEvent) -> Event {
-    Event::default()
-        .id(e.id.to_string())
-        .event(e.kind.as_str())
-        .data(e.data.as_ref())
-}
-
-struct Conn {
-    bus_guard: ConnGuard,
-}
-
-struct ConnGuard(Arc<Services>);
-
-impl Drop for ConnGuard {
-    fn drop(&mut self) {
-        self.0.live.connections.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
 /// Events on `channel` after `after`, from memory when possible, else from the log; `None`
 /// when the client is too far behind (more than `limits.live_replay_events`, or past what
 /// retention kept): it reloads the page instead.
@@ -375,108 +413,236 @@ async fn replay(svc: &Services, channel: Channel, after: i64) -> Option<Vec<Arc<
 /// The resume point of a stream that told its client to reload: it ends.
 const TOLD_TO_RELOAD: i64 = i64::MAX;
 
-/// Tells a client that is too far behind to reload the page (the stream then ends).
-fn reload_event() -> Event {
-    Event::default().event("reload").data("{}")
+/// A replay from the log, in flight (boxed only while it runs: most connections never need
+/// one).
+type Replaying = Pin<Box<dyn Future<Output = Option<Vec<Arc<LiveEvent>>>> + Send>>;
+
+/// Where a live stream is.
+enum Phase {
+    /// The first frame (retry delay) is due.
+    Hello,
+    /// Catch up after the resume point, from the ring or the log.
+    Resume,
+    /// Reading the log; `covers` is the bus's last id when the read started.
+    Replaying(Replaying, i64),
+    /// Replayed events still to send, newest first (popped from the back).
+    Queue(Vec<Arc<LiveEvent>>),
+    /// Following the ring.
+    Live,
+    /// The client must reload: say so, then end.
+    Reload,
+    Done,
 }
 
-/// A live stream for one channel: replay after the resume point, then follow the broadcast.
+/// One open live connection: an `Arc` to the services, a cursor into the shared ring and a
+/// waiter on the bus. It yields the events' shared frames as they are; nothing is rendered or
+/// copied per connection.
+pub struct LiveStream {
+    svc: Arc<Services>,
+    channel: Channel,
+    /// The newest event id sent (what `Last-Event-ID` will say).
+    last: i64,
+    /// The newest event id looked at (any channel).
+    seen: i64,
+    /// The keep-alive tick last answered.
+    ticks: u64,
+    phase: Phase,
+    /// Created before every look at the ring, so no publish in between is missed.
+    news: Pin<Box<OwnedNotified>>,
+    _ticket: Option<crate::server::limits::LiveTicket>,
+}
+
+impl Drop for LiveStream {
+    fn drop(&mut self) {
+        self.svc.live.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// What the ring holds for a stream.
+enum Ring {
+    /// The next event on the stream's channel.
+    Next(Bytes),
+    /// Nothing new.
+    Nothing,
+    /// Events the stream has not looked at were dropped from the ring: replay from the log.
+    Behind,
+}
+
+impl LiveStream {
+    fn next_in_ring(&mut self) -> Ring {
+        let r = self
+            .svc
+            .live
+            .recent
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
+        let (Some(oldest), Some(newest)) = (r.front(), r.back()) else {
+            return Ring::Nothing;
+        };
+        if newest.id <= self.seen {
+            return Ring::Nothing;
+        }
+        if oldest.id > self.seen + 1 {
+            return Ring::Behind;
+        }
+        let start = r.partition_point(|e| e.id <= self.seen);
+        for e in r.range(start..) {
+            self.seen = e.id;
+            if e.channel == self.channel && e.id > self.last {
+                self.last = e.id;
+                return Ring::Next(e.frame.clone());
+            }
+        }
+        Ring::Nothing
+    }
+
+    /// Starts catching up after `self.last`: from the ring at once when it reaches back that
+    /// far, else from the log (see [`replay`]).
+    fn resume(&mut self) {
+        let bus = &self.svc.live;
+        let covers = bus.last_id();
+        let max = self.svc.config.limits.live_replay_events as usize;
+        self.phase = match bus.recent_after(self.channel, self.last) {
+            Some(events) if events.len() > max => Phase::Reload,
+            Some(mut events) => {
+                self.seen = self.seen.max(covers);
+                events.reverse();
+                Phase::Queue(events)
+            }
+            None => {
+                let (svc, channel, after) = (self.svc.clone(), self.channel, self.last);
+                Phase::Replaying(
+                    Box::pin(async move { replay(&svc, channel, after).await }),
+                    covers,
+                )
+            }
+        };
+    }
+}
+
+impl Stream for LiveStream {
+    type Item = Result<Bytes, Infallible>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.svc.live.is_closed() {
+                this.phase = Phase::Done;
+            }
+            match &mut this.phase {
+                Phase::Done => return Poll::Ready(None),
+                Phase::Hello => {
+                    this.phase = Phase::Resume;
+                    return Poll::Ready(Some(Ok(Bytes::from_static(HELLO))));
+                }
+                Phase::Resume => this.resume(),
+                Phase::Replaying(replaying, covers) => {
+                    let covers = *covers;
+                    match replaying.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(None) => this.phase = Phase::Reload,
+                        Poll::Ready(Some(mut events)) => {
+                            this.seen = this.seen.max(covers);
+                            events.reverse();
+                            this.phase = Phase::Queue(events);
+                        }
+                    }
+                }
+                Phase::Queue(queue) => match queue.pop() {
+                    Some(ev) if ev.id > this.last => {
+                        this.last = ev.id;
+                        this.seen = this.seen.max(ev.id);
+                        return Poll::Ready(Some(Ok(ev.frame.clone())));
+                    }
+                    Some(_) => {}
+                    None => this.phase = Phase::Live,
+                },
+                Phase::Reload => {
+                    this.last = TOLD_TO_RELOAD;
+                    this.phase = Phase::Done;
+                    return Poll::Ready(Some(Ok(Bytes::from_static(RELOAD_FRAME))));
+                }
+                Phase::Live => {
+                    let ticks = this.svc.live.ticks.load(Ordering::Acquire);
+                    if ticks != this.ticks {
+                        this.ticks = ticks;
+                        return Poll::Ready(Some(Ok(Bytes::from_static(KEEP_ALIVE_FRAME))));
+                    }
+                    match this.next_in_ring() {
+                        Ring::Next(frame) => return Poll::Ready(Some(Ok(frame))),
+                        Ring::Behind => {
+                            // This reader fell behind the ring: resync it from the log.
+                            tracing::debug!(last = this.last, "slow live client resynced");
+                            this.resume();
+                        }
+                        Ring::Nothing => match this.news.as_mut().poll(cx) {
+                            Poll::Pending => return Poll::Pending,
+                            // Woken: wait again from now, then look (the loop).
+                            Poll::Ready(()) => {
+                                this.news.set(this.svc.live.news.clone().notified_owned())
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Starts the keep-alive timer shared by every live connection (once per bus): each tick
+/// wakes them all to write a comment. One timer instead of one per connection.
+fn spawn_ticker(svc: Weak<Services>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(KEEP_ALIVE);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let Some(svc) = svc.upgrade() else { break };
+            if svc.live.is_closed() {
+                break;
+            }
+            svc.live.tick();
+        }
+    });
+}
+
+/// A live stream for one channel: replay after the resume point, then follow the ring.
+/// `ticket` (the connection's place under the caps) is kept for as long as the stream lives.
 pub fn channel_stream(
     svc: Arc<Services>,
     channel: Channel,
     after: i64,
-) -> impl Stream<Item = Result<Event, Infallible>> {
-    svc.live.connections.fetch_add(1, Ordering::Relaxed);
-    let rx = svc.live.tx.subscribe();
-    let shutdown = svc.live.shutdown.clone();
-    let conn = Conn {
-        bus_guard: ConnGuard(svc.clone()),
-    };
-    let hello = Event::default().retry(RETRY).comment("live");
-    let state = (
-        svc,
+    ticket: Option<crate::server::limits::LiveTicket>,
+) -> LiveStream {
+    let bus = &svc.live;
+    if !bus.ticker.swap(true, Ordering::AcqRel) {
+        spawn_ticker(Arc::downgrade(&svc));
+    }
+    bus.connections.fetch_add(1, Ordering::Relaxed);
+    let news = Box::pin(bus.news.clone().notified_owned());
+    let ticks = bus.ticks.load(Ordering::Acquire);
+    LiveStream {
         channel,
-        rx,
-        after,
-        Vec::<Arc<LiveEvent>>::new(),
-        true,
-        conn,
-    );
-    let events = stream::unfold(
-        state,
-        |(svc, channel, mut rx, mut last, mut queue, first, conn)| async move {
-            if first {
-                match replay(&svc, channel, last).await {
-                    Some(q) => queue = q,
-                    None => {
-                        return Some((
-                            Ok(reload_event()),
-                            (svc, channel, rx, TOLD_TO_RELOAD, Vec::new(), false, conn),
-                        ));
-                    }
-                }
-                queue.reverse();
-            }
-            if last == TOLD_TO_RELOAD {
-                // Told to reload: the stream is over.
-                return None;
-            }
-            loop {
-                if let Some(ev) = queue.pop() {
-                    if ev.id <= last {
-                        continue;
-                    }
-                    last = ev.id;
-                    let out = sse_event(&ev);
-                    return Some((Ok(out), (svc, channel, rx, last, queue, false, conn)));
-                }
-                match rx.recv().await {
-                    Ok(ev) => {
-                        if ev.channel == channel && ev.id > last {
-                            queue.push(ev);
-                        }
-                    }
-                    Err(broadcast::error::RecvError::Lagged(missed)) => {
-                        // This reader fell behind the ring: resync it from the log.
-                        tracing::debug!(missed, "slow live client resynced");
-                        match replay(&svc, channel, last).await {
-                            Some(q) => queue = q,
-                            None => {
-                                let state =
-                                    (svc, channel, rx, TOLD_TO_RELOAD, Vec::new(), false, conn);
-                                return Some((Ok(reload_event()), state));
-                            }
-                        }
-                        queue.reverse();
-                    }
-                    Err(broadcast::error::RecvError::Closed) => {
-                        let _ = &conn.bus_guard;
-                        return None;
-                    }
-                }
-            }
-        },
-    );
-    let mut shutdown_signal = shutdown;
-    stream::once(async move { Ok(hello) })
-        .chain(events)
-        .take_until(async move {
-            while !*shutdown_signal.borrow() {
-                if shutdown_signal.changed().await.is_err() {
-                    break;
-                }
-            }
-        })
+        last: after,
+        seen: after,
+        ticks,
+        phase: Phase::Hello,
+        news,
+        _ticket: ticket,
+        svc,
+    }
 }
 
-/// Wraps a live stream in an SSE response with keep-alives and proxy-friendly headers.
-pub fn sse_response(
-    stream: impl Stream<Item = Result<Event, Infallible>> + Send + 'static,
-) -> Response {
-    let mut res = Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"))
-        .into_response();
+/// Wraps a live stream in an SSE response with proxy-friendly headers (keep-alive comments
+/// come from the stream itself, see [`spawn_ticker`]).
+pub fn sse_response(stream: LiveStream) -> Response {
+    let mut res = Response::new(Body::from_stream(stream));
     let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-cache, no-transform"),
@@ -498,10 +664,7 @@ pub async fn feed_stream(
         return crate::server::limits::unavailable(RETRY.as_secs().max(5), BUSY);
     };
     let after = resume_point(&headers, &params, svc.live.last_id());
-    sse_response(holding(
-        ticket,
-        channel_stream(svc, Channel::NewsFeed, after),
-    ))
+    sse_response(channel_stream(svc, Channel::NewsFeed, after, Some(ticket)))
 }
 
 #[cfg(test)]
