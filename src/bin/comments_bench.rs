@@ -13,12 +13,11 @@ use axum::{
     http::{Request, header},
 };
 use newsroom::server::{
-    cli::leptos_options,
-    config::Config,
+    cli::{leptos_options, open_services},
     http,
     seed::{self, SeedOptions},
-    state::{Clock, Services},
-    store::{self, Listing, NewComment},
+    state::Services,
+    store::{Listing, NewComment},
 };
 use std::{process::ExitCode, sync::Arc, time::Instant};
 use tower::ServiceExt;
@@ -85,16 +84,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 async fn setup(comments: usize) -> Result<(Arc<Services>, String, i64), String> {
-    let config = Config::load(None).map_err(|e| e.to_string())?;
-    let store = store::open(&config.storage.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    store.migrate().await.map_err(|e| e.to_string())?;
-    let svc = Arc::new(
-        Services::build(config, store, Clock::system())
-            .await
-            .map_err(|e| e.to_string())?,
-    );
+    let svc = open_services(None).await?;
     let opts = SeedOptions {
         image_width: 800,
         max_articles: 3,

@@ -16,12 +16,11 @@ use newsroom::{
     model::{Role, Viewer},
     server::{
         articles::{ArticleForm, save_article},
-        cli::leptos_options,
-        config::Config,
+        cli::{leptos_options, open_services},
         http,
         seed::{self, SeedOptions},
-        state::{Clock, Services},
-        store::{self, Listing},
+        state::Services,
+        store::Listing,
     },
 };
 use std::{
@@ -68,16 +67,7 @@ struct Seen {
 }
 
 async fn setup() -> Result<(Arc<Services>, Viewer, i64, String), String> {
-    let config = Config::load(None).map_err(|e| e.to_string())?;
-    let store = store::open(&config.storage.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    store.migrate().await.map_err(|e| e.to_string())?;
-    let svc = Arc::new(
-        Services::build(config, store, Clock::system())
-            .await
-            .map_err(|e| e.to_string())?,
-    );
+    let svc = open_services(None).await?;
     let opts = SeedOptions {
         image_width: 800,
         max_articles: 40,

@@ -133,7 +133,9 @@ pub async fn main(frontend: &'static http::Frontend) -> ExitCode {
     }
 }
 
-async fn open_services(config: Option<&str>) -> Result<Arc<Services>, String> {
+/// Loads the configuration (`config` or `Leptos.toml`), opens and migrates the database and
+/// builds the services, as `serve` does (the benchmark tools start the same way).
+pub async fn open_services(config: Option<&str>) -> Result<Arc<Services>, String> {
     let config = Config::load(config).map_err(|e| e.to_string())?;
     let store = store::open(&config.storage.database_url)
         .await
